@@ -1,0 +1,66 @@
+import { randomUUID } from "node:crypto";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import Fastify, { type FastifyInstance } from "fastify";
+import { publicRoutes } from "./collections/public-routes.js";
+import { collectionRoutes } from "./collections/routes.js";
+import { installErrorHandlers } from "./http/errors.js";
+import { createGuard } from "./http/guard.js";
+import { healthRoute } from "./http/health-route.js";
+import { installJsonBodyParser } from "./http/json-body.js";
+import { loggerOptions, RequestLog } from "./http/logging.js";
+import { openApiOptions } from "./http/openapi.js";
+import { DOCS_PREFIX, enforceRoutePolicy } from "./http/route-policy.js";
+import { installValidators } from "./http/validation.js";
+import { metadataBatchRoute } from "./metadata/batch-route.js";
+import { metadataRoutes } from "./metadata/routes.js";
+import { tokenRoutes } from "./metadata/token-routes.js";
+import type { Services } from "./services.js";
+
+export interface AppOptions {
+  /** false in tests that want a quiet run. */
+  logger?: boolean;
+}
+
+/** Builds the HTTP service from its parts. Every path it answers is registered here. */
+export async function buildApp(
+  services: Services,
+  options: AppOptions = {},
+): Promise<FastifyInstance> {
+  const { config } = services;
+  const app = Fastify({
+    logger: options.logger === false ? false : loggerOptions(config.logLevel),
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    trustProxy: config.trustProxy,
+    bodyLimit: config.bodyLimitBytes,
+    logController: new RequestLog(),
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+  app.decorateRequest("apiKey", null);
+  app.decorateRequest("authFailure", null);
+
+  enforceRoutePolicy(app);
+  installValidators(app);
+  installJsonBodyParser(app);
+  installErrorHandlers(app);
+
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+  app.addHook("onRequest", createGuard(services));
+
+  await app.register(swagger, openApiOptions(config.publicBaseUrl));
+  await app.register(swaggerUi, { routePrefix: DOCS_PREFIX });
+  app.get("/api/openapi.json", { config: { public: true }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  );
+
+  await app.register(healthRoute(services));
+  await app.register(metadataRoutes(services));
+  await app.register(metadataBatchRoute(services));
+  await app.register(tokenRoutes(services));
+  await app.register(collectionRoutes(services));
+  await app.register(publicRoutes(services));
+  return app;
+}

@@ -1,0 +1,113 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Db } from "../db/database.js";
+import { sendError } from "../http/envelope.js";
+import { etagOf } from "../metadata/document.js";
+import type { Services } from "../services.js";
+import { contractDocument } from "./service.js";
+import { parseDecimalTokenId, parseHexTokenId, tokenKey } from "./token-id.js";
+
+const DOCUMENT_TYPE = "application/json; charset=utf-8";
+
+interface PublicDocument {
+  document: string;
+  etag: string;
+}
+
+/**
+ * Token URIs for contracts: `/metadata/:collection/:tokenId[.json]`, the 64-hex form for ERC-1155
+ * and `contract.json` (EIP-7572). No key; only collections marked public; CORS on every answer.
+ */
+export function publicRoutes(services: Services) {
+  const { db, collections, config } = services;
+  const cacheControl = `public, max-age=${config.publicCacheSeconds}`;
+
+  return async function register(app: FastifyInstance) {
+    app.addHook("onRequest", async (_request, reply) => {
+      reply.header("access-control-allow-origin", "*");
+      reply.header("access-control-expose-headers", "ETag");
+    });
+
+    app.options("/metadata/*", { config: { public: true } }, async (_request, reply) => {
+      reply.header("access-control-allow-methods", "GET, HEAD, OPTIONS");
+      reply.header("access-control-allow-headers", "If-None-Match");
+      reply.header("access-control-max-age", "86400");
+      return reply.code(204).send();
+    });
+
+    app.get<{ Params: { collection: string; token: string } }>(
+      "/metadata/:collection/:token",
+      {
+        config: { public: true },
+        schema: {
+          tags: ["public"],
+          description:
+            "The token's document alone, for a contract's tokenURI. `contract.json` answers the collection's EIP-7572 document.",
+        },
+      },
+      async (request, reply) => {
+        const { collection, token } = request.params;
+        const id = token.endsWith(".json") ? token.slice(0, -5) : token;
+        const found =
+          id === "contract" && token.endsWith(".json")
+            ? await contractJson(collection)
+            : await findPublicToken(db, collection, id);
+        if (!found) return sendError(reply, "NOT_FOUND", "Token not found");
+        return sendDocument(request, reply, found, cacheControl);
+      },
+    );
+  };
+
+  async function contractJson(slug: string): Promise<PublicDocument | undefined> {
+    const collection = await collections.find(slug);
+    if (!collection?.public) return undefined;
+    const document = JSON.stringify(contractDocument(collection));
+    return { document, etag: etagOf(document) };
+  }
+}
+
+/**
+ * One query answers both readings of the id: decimal, and for ERC-1155 collections the 64-hex form
+ * that clients substitute for `{id}` ("0000…0010" is token 16 there, token 10 elsewhere).
+ */
+async function findPublicToken(
+  db: Db,
+  collection: string,
+  id: string,
+): Promise<PublicDocument | undefined> {
+  const decimal = parseDecimalTokenId(id);
+  const hex = parseHexTokenId(id);
+  if (decimal === undefined && hex === undefined) return undefined;
+  const rows = await db
+    .selectFrom("metadata as m")
+    .innerJoin("collections as c", "c.slug", "m.collection")
+    .select(["m.document", "m.etag", "m.token_key", "c.standard"])
+    .where("m.collection", "=", collection)
+    .where("c.public", "=", 1)
+    .where("m.token_key", "in", [decimal, hex].filter((v) => v !== undefined).map(tokenKey))
+    .execute();
+  const wanted = (standard: string) =>
+    standard === "erc1155" && hex !== undefined ? tokenKey(hex) : decimal && tokenKey(decimal);
+  const row = rows.find((r) => r.token_key === wanted(r.standard));
+  return row && { document: row.document, etag: row.etag };
+}
+
+function sendDocument(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  found: PublicDocument,
+  cacheControl: string,
+) {
+  const etag = `"${found.etag}"`;
+  reply.header("etag", etag).header("cache-control", cacheControl);
+  if (matchesIfNoneMatch(request.headers["if-none-match"], etag)) return reply.code(304).send();
+  return reply.type(DOCUMENT_TYPE).send(found.document);
+}
+
+/** If-None-Match uses the weak comparison (RFC 9110 §13.1.2). */
+function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(",").some((t) => {
+    const tag = t.trim().replace(/^W\//, "");
+    return tag === "*" || tag === etag;
+  });
+}

@@ -1,0 +1,174 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
+import { z } from "zod";
+
+const positiveInt = (max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce
+    .number({ message: "must be a whole number" })
+    .int({ message: "must be a whole number" })
+    .min(1, { message: "must be at least 1" })
+    .max(max, { message: `must be at most ${max}` });
+
+const url = (protocols: string[]) =>
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}` },
+  );
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: z.coerce
+    .number({ message: "must be a port number" })
+    .int({ message: "must be a port number" })
+    .min(0, { message: "must be a port number from 0 to 65535" })
+    .max(65535, { message: "must be a port number from 0 to 65535" })
+    .default(3000),
+  DATA_DIR: z.string().min(1).default("./data"),
+  DATABASE_URL: z.string().min(1).optional(),
+  REDIS_URL: url(["redis:", "rediss:"]).optional(),
+  PUBLIC_BASE_URL: url(["http:", "https:"]).optional(),
+  TRUST_PROXY: z.string().min(1).default("false"),
+  AUTH_SECRET: z.string().min(32, { message: "must be at least 32 characters" }).optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Requests per hour a key may make unless the key sets its own limit. */
+  RATE_LIMIT_PER_HOUR: positiveInt().default(1000),
+  /** Failed authentications one client IP may make per window before it gets 429. */
+  AUTH_FAILURE_LIMIT: positiveInt().default(100),
+  AUTH_FAILURE_WINDOW_SECONDS: positiveInt().default(900),
+  /** Largest JSON body in bytes (1 MiB) for ordinary routes. */
+  BODY_LIMIT_BYTES: positiveInt().default(1024 * 1024),
+  /** Largest JSON body in bytes (64 MiB) for imports and batches. */
+  IMPORT_BODY_LIMIT_BYTES: positiveInt().default(64 * 1024 * 1024),
+  /** Seconds a public token document may be cached by browsers and CDNs. */
+  PUBLIC_CACHE_SECONDS: z.coerce
+    .number({ message: "must be a whole number of seconds" })
+    .int({ message: "must be a whole number of seconds" })
+    .min(0, { message: "must be 0 or more" })
+    .default(60),
+  BATCH_MAX_ITEMS: positiveInt(10_000).default(1000),
+  MEDIA_STORE: z.enum(["local", "s3"]).default("local"),
+});
+
+export type DatabaseConfig = { kind: "sqlite"; file: string } | { kind: "postgres"; url: string };
+
+export interface Config {
+  env: "development" | "production" | "test";
+  host: string;
+  port: number;
+  dataDir: string;
+  database: DatabaseConfig;
+  redisUrl: string | undefined;
+  publicBaseUrl: string;
+  trustProxy: TrustProxy;
+  authSecret: string;
+  logLevel: string;
+  rateLimitPerHour: number;
+  authFailureLimit: number;
+  authFailureWindowSeconds: number;
+  bodyLimitBytes: number;
+  importBodyLimitBytes: number;
+  publicCacheSeconds: number;
+  batchMaxItems: number;
+  mediaStore: "local" | "s3";
+}
+
+/** A configuration value that cannot be used; the message names the variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Reads `.env` from the working directory when present; real environment variables win. */
+export function loadDotEnv(file = ".env"): void {
+  if (existsSync(file)) process.loadEnvFile(file);
+}
+
+/** Validates the environment once and returns a frozen configuration, or throws ConfigError. */
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ""),
+  );
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`));
+  }
+  const v = parsed.data;
+  const dataDir = resolve(v.DATA_DIR);
+  const config: Config = {
+    env: v.NODE_ENV,
+    host: v.HOST,
+    port: v.PORT,
+    dataDir,
+    database: parseDatabaseUrl(v.DATABASE_URL, dataDir),
+    redisUrl: v.REDIS_URL,
+    publicBaseUrl: (v.PUBLIC_BASE_URL ?? `http://${v.HOST}:${v.PORT}`).replace(/\/+$/, ""),
+    trustProxy: parseTrustProxy(v.TRUST_PROXY),
+    authSecret: v.AUTH_SECRET ?? "",
+    logLevel: v.LOG_LEVEL,
+    rateLimitPerHour: v.RATE_LIMIT_PER_HOUR,
+    authFailureLimit: v.AUTH_FAILURE_LIMIT,
+    authFailureWindowSeconds: v.AUTH_FAILURE_WINDOW_SECONDS,
+    bodyLimitBytes: v.BODY_LIMIT_BYTES,
+    importBodyLimitBytes: v.IMPORT_BODY_LIMIT_BYTES,
+    publicCacheSeconds: v.PUBLIC_CACHE_SECONDS,
+    batchMaxItems: v.BATCH_MAX_ITEMS,
+    mediaStore: v.MEDIA_STORE,
+  };
+  if (config.env === "production" && !v.AUTH_SECRET && config.database.kind === "postgres") {
+    throw new ConfigError(["AUTH_SECRET: is required in production on a shared database"]);
+  }
+  return Object.freeze(config);
+}
+
+function parseDatabaseUrl(value: string | undefined, dataDir: string): DatabaseConfig {
+  if (value === undefined) return { kind: "sqlite", file: join(dataDir, "nftmeta.sqlite") };
+  if (/^postgres(ql)?:\/\//.test(value)) return { kind: "postgres", url: value };
+  if (value.startsWith("file:")) {
+    const path = value.slice("file:".length).replace(/^\/\/(?=\/)/, "");
+    if (path === "") throw new ConfigError(["DATABASE_URL: file: needs a path"]);
+    return { kind: "sqlite", file: isAbsolute(path) ? path : resolve(path) };
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+    throw new ConfigError([
+      "DATABASE_URL: must be a SQLite file (file:path or a path) or a postgres:// URL",
+    ]);
+  }
+  return { kind: "sqlite", file: resolve(value) };
+}
+
+export type TrustProxy = boolean | string | ((address: string, hop: number) => boolean);
+
+/** true, false, a hop count, or a comma-separated list of proxy addresses or CIDR blocks. */
+function parseTrustProxy(value: string): TrustProxy {
+  if (value === "true") return true;
+  if (value === "false") return false;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    return (_address, hop) => hop < hops;
+  }
+  return value;
+}
+
+/**
+ * The secret that signs sessions. On the embedded default it is generated once and kept under
+ * DATA_DIR, so that sessions survive a restart without any set-up.
+ */
+export function ensureAuthSecret(config: Readonly<Config>): string {
+  if (config.authSecret) return config.authSecret;
+  const file = join(config.dataDir, "auth-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(config.dataDir, { recursive: true });
+  const secret = randomBytes(32).toString("hex");
+  writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: "wx" });
+  return secret;
+}

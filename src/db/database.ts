@@ -1,0 +1,39 @@
+import { Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+import type { DatabaseConfig } from "../config.js";
+import { postgresDialect } from "./dialects/postgres.js";
+import { sqliteDialect } from "./dialects/sqlite.js";
+import * as initial from "./migrations/0001-initial.js";
+import type { Database } from "./schema.js";
+
+export type Db = Kysely<Database>;
+
+export interface DatabaseHandle {
+  db: Db;
+  kind: DatabaseConfig["kind"];
+  /** Resolves when the database answers; rejects otherwise. */
+  ping: () => Promise<void>;
+  close: () => Promise<void>;
+}
+
+/** Opens the configured database. Migrations are not run here: see migrateToLatest. */
+export function openDatabase(config: DatabaseConfig): DatabaseHandle {
+  const { dialect, ping } =
+    config.kind === "sqlite" ? sqliteDialect(config.file) : postgresDialect(config.url);
+  const db = new Kysely<Database>({ dialect });
+  return { db, kind: config.kind, ping, close: () => db.destroy() };
+}
+
+// Listed in code rather than read from a folder, so that the built service needs no file lookups.
+const migrations: Record<string, Migration> = {
+  "0001-initial": initial,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Applies every migration not yet applied. Safe to run again and from several processes. */
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error;
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}

@@ -1,0 +1,46 @@
+import type { FastifyInstance } from "fastify";
+import type { Services } from "../services.js";
+
+const VERSION = "0.1.0";
+
+type Check = { status: "ok" | "error"; kind: string; latencyMs?: number };
+
+async function timed(kind: string, probe: () => Promise<void>): Promise<Check> {
+  const started = performance.now();
+  try {
+    await probe();
+    return { status: "ok", kind, latencyMs: Math.round((performance.now() - started) * 100) / 100 };
+  } catch {
+    return { status: "error", kind };
+  }
+}
+
+/** `GET /api/health`: no key, no version header; 503 when the database does not answer. */
+export function healthRoute(services: Services) {
+  const { database, counters, config } = services;
+
+  return async function register(app: FastifyInstance) {
+    app.get(
+      "/api/health",
+      { config: { public: true }, schema: { tags: ["health"] } },
+      async (_request, reply) => {
+        const [db, limits] = await Promise.all([
+          timed(database.kind, database.ping),
+          timed(counters.kind, () => counters.ping()),
+        ]);
+        const media: Check = { status: "ok", kind: config.mediaStore };
+        const status =
+          db.status !== "ok" ? "unavailable" : limits.status !== "ok" ? "degraded" : "ok";
+        return reply.code(db.status === "ok" ? 200 : 503).send({
+          success: db.status === "ok",
+          data: {
+            status,
+            version: VERSION,
+            uptimeSeconds: Math.round((Date.now() - services.startedAt) / 1000),
+            checks: { database: db, rateLimitStore: limits, mediaStore: media },
+          },
+        });
+      },
+    );
+  };
+}
