@@ -6,7 +6,8 @@ import { parseJsonBytes } from "../json/raw-json.js";
  * the raw text of every `document` kept so that it is stored and returned value-for-value.
  */
 export function installJsonBodyParser(app: FastifyInstance): void {
-  app.removeContentTypeParser(["application/json"]);
+  // Every other type (text/plain included) answers 415 unless a route group adds its own parser.
+  app.removeAllContentTypeParsers();
   const parse = (_request: unknown, body: Buffer, done: (e: Error | null, v?: unknown) => void) => {
     try {
       done(null, parseJsonBytes(body));
