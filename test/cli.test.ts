@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT, sampleDocument } from "./helpers.js";
-import { api, runCli, type ServerProcess, startServerProcess } from "./processes.js";
+import { api, body, runCli, type ServerProcess, startServerProcess } from "./processes.js";
 
 const SAMPLE = join(REPO_ROOT, "test/fixtures/filthy-peasants");
 
@@ -139,7 +139,7 @@ describe("nftmeta import", () => {
 
     const doc = readFileSync(join(folder, "5.json"), "utf8");
     const served = await fetch(`${server.base}/metadata/peasants/5.json`);
-    expect(await served.json()).toEqual(JSON.parse(doc));
+    expect(await body(served)).toEqual(JSON.parse(doc));
 
     writeFileSync(join(folder, "5.json"), JSON.stringify({ ...JSON.parse(doc), name: "Renamed" }));
     const second = JSON.parse(
@@ -147,10 +147,10 @@ describe("nftmeta import", () => {
     );
     expect(second).toMatchObject({ created: 0, updated: 1, unchanged: 11 });
     const token = await api(server.base, "/api/collections/peasants/tokens/5", key);
-    const record = (await token.json()).data;
+    const record = (await body(token)).data;
     expect(record).toMatchObject({ version: 2, document: { name: "Renamed" } });
     const history = await api(server.base, `/api/metadata/${record.id}/versions`, key);
-    expect((await history.json()).data.total).toBe(2);
+    expect((await body(history)).data.total).toBe(2);
     rmSync(folder, { recursive: true });
   });
 
@@ -177,11 +177,11 @@ describe("nftmeta import", () => {
     );
     expect(res.created).toBe(3);
     const collection = await api(server.base, "/api/collections/cards", key);
-    expect((await collection.json()).data.standard).toBe("erc1155");
+    expect((await body(collection)).data.standard).toBe("erc1155");
     const token = await api(server.base, "/api/collections/cards/tokens/16", key);
-    expect((await token.json()).data.document.name).toBe("Token #16");
+    expect((await body(token)).data.document.name).toBe("Token #16");
     const hex = (16).toString(16).padStart(64, "0");
-    expect((await (await fetch(`${server.base}/metadata/cards/${hex}.json`)).json()).name).toBe(
+    expect((await body(await fetch(`${server.base}/metadata/cards/${hex}.json`))).name).toBe(
       "Token #16",
     );
     rmSync(folder, { recursive: true });

@@ -97,3 +97,11 @@ export function api(base: string, path: string, key: string, init: RequestInit =
     },
   });
 }
+
+// biome-ignore lint/suspicious/noExplicitAny: tests read answers whose shape they then assert
+export type Loose = any;
+
+/** The parsed body of an answer, for assertions. */
+export async function body(res: Response): Promise<Loose> {
+  return res.json();
+}

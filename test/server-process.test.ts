@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { sampleDocument } from "./helpers.js";
-import { api, runCli, startServerProcess } from "./processes.js";
+import { api, body, runCli, startServerProcess } from "./processes.js";
 
 const dataDir = mkdtempSync(join(tmpdir(), "nftmeta-process-"));
 const env = { DATA_DIR: dataDir };
@@ -39,9 +39,9 @@ describe("the service as a process", () => {
     const second = await startServerProcess(env);
     try {
       const list = await api(second.base, "/api/metadata?collection=kept", key);
-      expect((await list.json()).data.total).toBe(50);
+      expect((await body(list)).data.total).toBe(50);
       const token = await fetch(`${second.base}/metadata/kept/49.json`);
-      expect(await token.json()).toEqual(sampleDocument(49));
+      expect(await body(token)).toEqual(sampleDocument(49));
     } finally {
       await second.stop();
     }
@@ -50,7 +50,7 @@ describe("the service as a process", () => {
   it("serves its OpenAPI document and a docs page with no outside assets", async () => {
     const server = await startServerProcess(env);
     try {
-      const spec = await (await fetch(`${server.base}/api/openapi.json`)).json();
+      const spec = await body(await fetch(`${server.base}/api/openapi.json`));
       expect(spec.openapi).toBe("3.1.0");
       expect(Object.keys(spec.paths)).toEqual(
         expect.arrayContaining([

@@ -4,7 +4,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { minifyJson } from "../src/json/raw-json.js";
 import { REPO_ROOT } from "./helpers.js";
-import { api, runCli, type ServerProcess, startServerProcess } from "./processes.js";
+import { api, body, runCli, type ServerProcess, startServerProcess } from "./processes.js";
 
 // The published collections beside the repo. They are not part of a clone, so this suite runs
 // where they are; in CI they must be there, and their absence fails the run.
@@ -37,7 +37,7 @@ describe.skipIf(!present)("published collections, imported whole", () => {
       ["cryptodads", "dads"],
       ["crypto-poker-cards", "poker"],
       ["filthy-peasants", "peasants"],
-    ]) {
+    ] as const) {
       const res = await runCli(
         ["import", join(FIXTURES, folder), "--collection", slug, "--public", "--json"],
         env,
@@ -76,7 +76,7 @@ describe.skipIf(!present)("published collections, imported whole", () => {
   it("reads the poker cards as ERC-1155: token 0 exists and …0010.json is token 16", async () => {
     expect(reports.poker?.created).toBe(55);
     const zero = await api(server.base, "/api/collections/poker/tokens/0", key);
-    expect((await zero.json()).data.document.name).toBe("Box");
+    expect((await body(zero)).data.document.name).toBe("Box");
     const file = readFileSync(
       join(FIXTURES, "crypto-poker-cards", `${"10".padStart(64, "0")}.json`),
       "utf8",
@@ -84,7 +84,7 @@ describe.skipIf(!present)("published collections, imported whole", () => {
     const sixteen = await fetch(`${server.base}/metadata/poker/${"10".padStart(64, "0")}.json`);
     expect(await sixteen.text()).toBe(minifyJson(file));
     const byDecimal = await api(server.base, "/api/collections/poker/tokens/16", key);
-    expect((await byDecimal.json()).data.document).toEqual(JSON.parse(file));
+    expect((await body(byDecimal)).data.document).toEqual(JSON.parse(file));
   });
 
   it("skips filthy-peasants' _metadata.json with its reason and imports the 333 tokens", () => {
@@ -99,8 +99,8 @@ describe.skipIf(!present)("published collections, imported whole", () => {
       "/api/metadata?collection=dads&trait=Dad's%20Top%20Pick:True",
       key,
     );
-    const body = await res.json();
-    expect(body.data.items.map((i: { tokenId: string }) => i.tokenId).sort()).toEqual(
+    const found = await body(res);
+    expect(found.data.items.map((i: { tokenId: string }) => i.tokenId).sort()).toEqual(
       ["1552", "3428", "4191", "8334", "9123"].sort(),
     );
   });
