@@ -12,6 +12,9 @@ import { loggerOptions, RequestLog } from "./http/logging.js";
 import { openApiOptions } from "./http/openapi.js";
 import { DOCS_PREFIX, enforceRoutePolicy } from "./http/route-policy.js";
 import { installValidators } from "./http/validation.js";
+import { mediaBatchRoute } from "./media/batch-route.js";
+import { mediaContentRoute } from "./media/content-route.js";
+import { mediaRoutes } from "./media/routes.js";
 import { metadataBatchRoute } from "./metadata/batch-route.js";
 import { metadataRoutes } from "./metadata/routes.js";
 import { tokenRoutes } from "./metadata/token-routes.js";
@@ -62,5 +65,8 @@ export async function buildApp(
   await app.register(tokenRoutes(services));
   await app.register(collectionRoutes(services));
   await app.register(publicRoutes(services));
+  await app.register(mediaRoutes(services));
+  await app.register(mediaBatchRoute(services));
+  await app.register(mediaContentRoute(services));
   return app;
 }

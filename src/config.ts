@@ -55,6 +55,25 @@ const schema = z.object({
     .default(60),
   BATCH_MAX_ITEMS: positiveInt(10_000).default(1000),
   MEDIA_STORE: z.enum(["local", "s3"]).default("local"),
+  /** Largest upload per kind of media, in bytes: images 50 MiB, video and 3D 200 MiB, audio 100 MiB. */
+  MEDIA_IMAGE_LIMIT_BYTES: positiveInt().default(50 * 1024 * 1024),
+  MEDIA_VIDEO_LIMIT_BYTES: positiveInt().default(200 * 1024 * 1024),
+  MEDIA_MODEL_LIMIT_BYTES: positiveInt().default(200 * 1024 * 1024),
+  MEDIA_AUDIO_LIMIT_BYTES: positiveInt().default(100 * 1024 * 1024),
+  /** Files one `POST /api/media/batch` may carry. */
+  MEDIA_BATCH_MAX_FILES: positiveInt(1000).default(50),
+  /** Long-side pixel sizes of the WebP/AVIF variants made of each image; "" makes none. */
+  MEDIA_VARIANT_SIZES: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, { message: "must be pixel sizes separated by commas, e.g. 256,512" })
+    .optional(),
+  S3_ENDPOINT: url(["http:", "https:"]).optional(),
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_REGION: z.string().min(1).default("us-east-1"),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** Path-style addressing (endpoint/bucket/key), which most self-hosted S3 servers need. */
+  S3_FORCE_PATH_STYLE: z.enum(["true", "false"]).default("false"),
 });
 
 export type DatabaseConfig = { kind: "sqlite"; file: string } | { kind: "postgres"; url: string };
@@ -78,6 +97,25 @@ export interface Config {
   publicCacheSeconds: number;
   batchMaxItems: number;
   mediaStore: "local" | "s3";
+  media: MediaConfig;
+}
+
+export interface MediaConfig {
+  limitBytes: { image: number; video: number; model: number; audio: number };
+  batchMaxFiles: number;
+  /** Long-side pixel sizes of image variants. */
+  variantSizes: number[];
+  /** Present when MEDIA_STORE=s3. */
+  s3: S3Config | undefined;
+}
+
+export interface S3Config {
+  endpoint: string | undefined;
+  bucket: string;
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  forcePathStyle: boolean;
 }
 
 /** A configuration value that cannot be used; the message names the variable. */
@@ -123,11 +161,49 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     publicCacheSeconds: v.PUBLIC_CACHE_SECONDS,
     batchMaxItems: v.BATCH_MAX_ITEMS,
     mediaStore: v.MEDIA_STORE,
+    media: mediaConfig(v, env.MEDIA_VARIANT_SIZES),
   };
   if (config.env === "production" && !v.AUTH_SECRET && config.database.kind === "postgres") {
     throw new ConfigError(["AUTH_SECRET: is required in production on a shared database"]);
   }
   return Object.freeze(config);
+}
+
+function mediaConfig(v: z.infer<typeof schema>, rawSizes: string | undefined): MediaConfig {
+  return {
+    limitBytes: {
+      image: v.MEDIA_IMAGE_LIMIT_BYTES,
+      video: v.MEDIA_VIDEO_LIMIT_BYTES,
+      model: v.MEDIA_MODEL_LIMIT_BYTES,
+      audio: v.MEDIA_AUDIO_LIMIT_BYTES,
+    },
+    batchMaxFiles: v.MEDIA_BATCH_MAX_FILES,
+    // Set but empty means no variants; unset means the defaults.
+    variantSizes:
+      rawSizes === "" ? [] : (v.MEDIA_VARIANT_SIZES ?? "256,512,1024").split(",").map(Number),
+    s3: v.MEDIA_STORE === "s3" ? s3Config(v) : undefined,
+  };
+}
+
+/** An S3 store needs its bucket and both credentials; the endpoint defaults to AWS. */
+function s3Config(v: z.infer<typeof schema>): S3Config {
+  const required = {
+    S3_BUCKET: v.S3_BUCKET,
+    S3_ACCESS_KEY_ID: v.S3_ACCESS_KEY_ID,
+    S3_SECRET_ACCESS_KEY: v.S3_SECRET_ACCESS_KEY,
+  };
+  const missing = Object.entries(required).filter(([, value]) => value === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError(missing.map(([name]) => `${name}: is required when MEDIA_STORE=s3`));
+  }
+  return {
+    endpoint: v.S3_ENDPOINT,
+    bucket: v.S3_BUCKET ?? "",
+    region: v.S3_REGION,
+    accessKeyId: v.S3_ACCESS_KEY_ID ?? "",
+    secretAccessKey: v.S3_SECRET_ACCESS_KEY ?? "",
+    forcePathStyle: v.S3_FORCE_PATH_STYLE === "true",
+  };
 }
 
 function parseDatabaseUrl(value: string | undefined, dataDir: string): DatabaseConfig {

@@ -17,12 +17,14 @@ export async function startServer(config: Readonly<Config>): Promise<RunningServ
   await migrateToLatest(database.db);
   const services = createServices(config, database);
   await services.verifier.start();
+  await services.media.store.prepare();
   const app = await buildApp(services);
   const url = await app.listen({ host: config.host, port: config.port });
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       await app.close();
+      await services.media.close();
       await services.verifier.stop();
       await database.close();
     })();

@@ -2,6 +2,8 @@ import { CollectionService } from "./collections/service.js";
 import type { Config } from "./config.js";
 import type { DatabaseHandle, Db } from "./db/database.js";
 import { KeyVerifier } from "./keys/key-verifier.js";
+import { MediaService } from "./media/service.js";
+import { openMediaStore } from "./media/stores/open.js";
 import { MetadataService } from "./metadata/service.js";
 import type { CounterStore } from "./ratelimit/limiter.js";
 import { MemoryCounterStore } from "./ratelimit/memory-store.js";
@@ -15,6 +17,7 @@ export interface Services {
   counters: CounterStore;
   metadata: MetadataService;
   collections: CollectionService;
+  media: MediaService;
   startedAt: number;
 }
 
@@ -28,6 +31,7 @@ export function createServices(config: Readonly<Config>, database: DatabaseHandl
     counters: new MemoryCounterStore(),
     metadata: new MetadataService(db),
     collections: new CollectionService(db),
+    media: new MediaService(db, openMediaStore(config), config),
     startedAt: Date.now(),
   };
 }

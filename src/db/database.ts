@@ -3,6 +3,7 @@ import type { DatabaseConfig } from "../config.js";
 import { postgresDialect } from "./dialects/postgres.js";
 import { sqliteDialect } from "./dialects/sqlite.js";
 import * as initial from "./migrations/0001-initial.js";
+import * as media from "./migrations/0002-media.js";
 import type { Database } from "./schema.js";
 
 export type Db = Kysely<Database>;
@@ -26,6 +27,7 @@ export function openDatabase(config: DatabaseConfig): DatabaseHandle {
 // Listed in code rather than read from a folder, so that the built service needs no file lookups.
 const migrations: Record<string, Migration> = {
   "0001-initial": initial,
+  "0002-media": media,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -86,6 +86,37 @@ export interface GenerationsTable {
   value: number;
 }
 
+export interface MediaBlobsTable {
+  /** SHA-256 of the bytes, hex: the content's identity. */
+  sha256: string;
+  /** CIDv1 as `ipfs add --cid-version 1` gives it. */
+  cid: string;
+  size: number;
+  /** Decided from the bytes. */
+  mime_type: string;
+  /** The store's name for the object, made by the store. */
+  storage_key: string;
+  width: number | null;
+  height: number | null;
+  duration_ms: number | null;
+  /** JSON array of the resized copies made of an image. */
+  variants: string;
+  /** pending, ready, failed, or none for media that has no variants. */
+  variants_status: string;
+  created_at: Timestamp;
+}
+
+export interface MediaTable {
+  id: string;
+  sha256: string;
+  /** The client's file name as sent, kept as data only. */
+  file_name: string;
+  /** Lower-cased file name for search. */
+  name_search: string;
+  alt: string | null;
+  created_at: Timestamp;
+}
+
 export interface Database {
   api_keys: ApiKeysTable;
   collections: CollectionsTable;
@@ -93,9 +124,13 @@ export interface Database {
   metadata_versions: MetadataVersionsTable;
   metadata_traits: MetadataTraitsTable;
   generations: GenerationsTable;
+  media_blobs: MediaBlobsTable;
+  media: MediaTable;
 }
 
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type CollectionRow = Selectable<CollectionsTable>;
 export type MetadataRow = Selectable<MetadataTable>;
 export type NewMetadataRow = Insertable<MetadataTable>;
+export type MediaBlobRow = Selectable<MediaBlobsTable>;
+export type MediaRow = Selectable<MediaTable>;

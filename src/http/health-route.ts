@@ -17,27 +17,27 @@ async function timed(kind: string, probe: () => Promise<void>): Promise<Check> {
 
 /** `GET /api/health`: no key, no version header; 503 when the database does not answer. */
 export function healthRoute(services: Services) {
-  const { database, counters, config } = services;
+  const { database, counters, media } = services;
 
   return async function register(app: FastifyInstance) {
     app.get(
       "/api/health",
       { config: { public: true }, schema: { tags: ["health"] } },
       async (_request, reply) => {
-        const [db, limits] = await Promise.all([
+        const [db, limits, store] = await Promise.all([
           timed(database.kind, database.ping),
           timed(counters.kind, () => counters.ping()),
+          timed(media.store.kind, () => media.store.ping()),
         ]);
-        const media: Check = { status: "ok", kind: config.mediaStore };
-        const status =
-          db.status !== "ok" ? "unavailable" : limits.status !== "ok" ? "degraded" : "ok";
+        const degraded = limits.status !== "ok" || store.status !== "ok";
+        const status = db.status !== "ok" ? "unavailable" : degraded ? "degraded" : "ok";
         return reply.code(db.status === "ok" ? 200 : 503).send({
           success: db.status === "ok",
           data: {
             status,
             version: VERSION,
             uptimeSeconds: Math.round((Date.now() - services.startedAt) / 1000),
-            checks: { database: db, rateLimitStore: limits, mediaStore: media },
+            checks: { database: db, rateLimitStore: limits, mediaStore: store },
           },
         });
       },
