@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance } from "fastify";
+import { recordRequests } from "./audit/request-entry.js";
+import { auditRoutes } from "./audit/routes.js";
 import { publicRoutes } from "./collections/public-routes.js";
 import { collectionRoutes } from "./collections/routes.js";
 import { installErrorHandlers } from "./http/errors.js";
@@ -12,6 +14,7 @@ import { loggerOptions, RequestLog } from "./http/logging.js";
 import { openApiOptions } from "./http/openapi.js";
 import { DOCS_PREFIX, enforceRoutePolicy } from "./http/route-policy.js";
 import { installValidators } from "./http/validation.js";
+import { keyRoutes } from "./keys/routes.js";
 import { mediaBatchRoute } from "./media/batch-route.js";
 import { mediaContentRoute } from "./media/content-route.js";
 import { mediaRoutes } from "./media/routes.js";
@@ -21,8 +24,10 @@ import { tokenRoutes } from "./metadata/token-routes.js";
 import type { Services } from "./services.js";
 
 export interface AppOptions {
-  /** false in tests that want a quiet run. */
+  /** false for no log at all. */
   logger?: boolean;
+  /** Where log lines go instead of standard output. */
+  logStream?: NodeJS.WritableStream;
 }
 
 /** Builds the HTTP service from its parts. Every path it answers is registered here. */
@@ -32,7 +37,10 @@ export async function buildApp(
 ): Promise<FastifyInstance> {
   const { config } = services;
   const app = Fastify({
-    logger: options.logger === false ? false : loggerOptions(config.logLevel),
+    logger:
+      options.logger === false
+        ? false
+        : { ...loggerOptions(config.logLevel), stream: options.logStream },
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     trustProxy: config.trustProxy,
@@ -42,6 +50,7 @@ export async function buildApp(
   });
   app.decorateRequest("apiKey", null);
   app.decorateRequest("authFailure", null);
+  app.decorateRequest("authKeyId", null);
 
   enforceRoutePolicy(app);
   installValidators(app);
@@ -52,6 +61,7 @@ export async function buildApp(
     reply.header("x-request-id", request.id);
   });
   app.addHook("onRequest", createGuard(services));
+  if (config.logRequests) app.addHook("onResponse", recordRequests(services.audit));
 
   await app.register(swagger, openApiOptions(config.publicBaseUrl));
   await app.register(swaggerUi, { routePrefix: DOCS_PREFIX });
@@ -65,6 +75,8 @@ export async function buildApp(
   await app.register(tokenRoutes(services));
   await app.register(collectionRoutes(services));
   await app.register(publicRoutes(services));
+  await app.register(keyRoutes(services));
+  await app.register(auditRoutes(services));
   await app.register(mediaRoutes(services));
   await app.register(mediaBatchRoute(services));
   await app.register(mediaContentRoute(services));

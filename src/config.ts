@@ -54,6 +54,12 @@ const schema = z.object({
     .min(0, { message: "must be 0 or more" })
     .default(60),
   BATCH_MAX_ITEMS: positiveInt(10_000).default(1000),
+  /** Whether every API request is written to the activity log (administrative events always are). */
+  ACTIVITY_LOG_REQUESTS: z
+    .enum(["true", "false"], { message: "must be true or false" })
+    .default("true"),
+  /** Days activity log entries are kept. */
+  AUDIT_RETENTION_DAYS: positiveInt(36_500).default(90),
   MEDIA_STORE: z.enum(["local", "s3"]).default("local"),
   /** Largest upload per kind of media, in bytes: images 50 MiB, video and 3D 200 MiB, audio 100 MiB. */
   MEDIA_IMAGE_LIMIT_BYTES: positiveInt().default(50 * 1024 * 1024),
@@ -96,6 +102,8 @@ export interface Config {
   importBodyLimitBytes: number;
   publicCacheSeconds: number;
   batchMaxItems: number;
+  logRequests: boolean;
+  auditRetentionDays: number;
   mediaStore: "local" | "s3";
   media: MediaConfig;
 }
@@ -160,6 +168,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     importBodyLimitBytes: v.IMPORT_BODY_LIMIT_BYTES,
     publicCacheSeconds: v.PUBLIC_CACHE_SECONDS,
     batchMaxItems: v.BATCH_MAX_ITEMS,
+    logRequests: v.ACTIVITY_LOG_REQUESTS === "true",
+    auditRetentionDays: v.AUDIT_RETENTION_DAYS,
     mediaStore: v.MEDIA_STORE,
     media: mediaConfig(v, env.MEDIA_VARIANT_SIZES),
   };

@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { buildApp } from "./app.js";
 import type { Config } from "./config.js";
 import { migrateToLatest, openDatabase } from "./db/database.js";
-import { createServices, type Services } from "./services.js";
+import { createServices, type Services, startServices, stopServices } from "./services.js";
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -16,16 +16,14 @@ export async function startServer(config: Readonly<Config>): Promise<RunningServ
   const database = openDatabase(config.database);
   await migrateToLatest(database.db);
   const services = createServices(config, database);
-  await services.verifier.start();
-  await services.media.store.prepare();
+  await startServices(services);
   const app = await buildApp(services);
   const url = await app.listen({ host: config.host, port: config.port });
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
       await app.close();
-      await services.media.close();
-      await services.verifier.stop();
+      await stopServices(services);
       await database.close();
     })();
     return stopping;

@@ -1,3 +1,4 @@
+import { AuditLog } from "./audit/audit-log.js";
 import { CollectionService } from "./collections/service.js";
 import type { Config } from "./config.js";
 import type { DatabaseHandle, Db } from "./db/database.js";
@@ -18,6 +19,7 @@ export interface Services {
   metadata: MetadataService;
   collections: CollectionService;
   media: MediaService;
+  audit: AuditLog;
   startedAt: number;
 }
 
@@ -31,7 +33,22 @@ export function createServices(config: Readonly<Config>, database: DatabaseHandl
     counters: new MemoryCounterStore(),
     metadata: new MetadataService(db),
     collections: new CollectionService(db),
+    audit: new AuditLog(db, { retentionDays: config.auditRetentionDays }),
     media: new MediaService(db, openMediaStore(config), config),
     startedAt: Date.now(),
   };
+}
+
+/** Starts what works in the background: key-change polling, the activity log, the media store. */
+export async function startServices(services: Services): Promise<void> {
+  await services.verifier.start();
+  services.audit.start();
+  await services.media.store.prepare();
+}
+
+/** Stops background work after the last request: writes queued log entries and last uses. */
+export async function stopServices(services: Services): Promise<void> {
+  await services.media.close();
+  await services.audit.stop();
+  await services.verifier.stop();
 }

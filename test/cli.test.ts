@@ -106,6 +106,69 @@ describe("nftmeta keys", () => {
   });
 });
 
+describe("nftmeta keys update, rotate and audit", () => {
+  it("rotates with a grace period and logs the change; the old key works until then", async () => {
+    const created = JSON.parse(
+      (
+        await runCli(
+          ["keys", "create", "--name", "rot", "--scopes", "metadata:read", "--json"],
+          env,
+        )
+      ).stdout,
+    );
+    const rotated = await runCli(["keys", "rotate", created.id, "--grace", "1h", "--json"], env);
+    expect(rotated.code).toBe(0);
+    const fresh = JSON.parse(rotated.stdout);
+    expect(fresh.rotatedFrom).toBe(created.id);
+    expect(Date.parse(fresh.previous.expiresAt) - Date.now()).toBeGreaterThan(3_500_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await api(server.base, "/api/metadata", created.key)).status).toBe(200);
+    expect((await api(server.base, "/api/metadata", fresh.key)).status).toBe(200);
+
+    const now = await runCli(["keys", "rotate", fresh.id, "--grace", "0", "--json"], env);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await api(server.base, "/api/metadata", fresh.key)).status).toBe(401);
+    expect((await api(server.base, "/api/metadata", JSON.parse(now.stdout).key)).status).toBe(200);
+
+    const tail = await runCli(["audit", "tail", "-n", "50"], env);
+    expect(tail.stdout).toContain(`key.rotated ${created.id}`);
+    expect(tail.stdout).not.toContain(created.key);
+  });
+
+  it("disables and re-enables a key, and limits it to addresses", async () => {
+    const created = JSON.parse(
+      (
+        await runCli(
+          ["keys", "create", "--name", "upd", "--scopes", "metadata:read", "--json"],
+          env,
+        )
+      ).stdout,
+    );
+    expect((await runCli(["keys", "update", created.id, "--disable"], env)).code).toBe(0);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await api(server.base, "/api/metadata", created.key)).status).toBe(401);
+    await runCli(["keys", "update", created.id, "--enable", "--ip-allow", "10.9.0.0/16"], env);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await api(server.base, "/api/metadata", created.key)).status).toBe(401);
+    await runCli(["keys", "update", created.id, "--ip-allow", "127.0.0.1,::1"], env);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await api(server.base, "/api/metadata", created.key)).status).toBe(200);
+    const bad = await runCli(["keys", "update", created.id, "--ip-allow", "300.1.1.1"], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/not an address or CIDR block/);
+  });
+
+  it("exports the activity log as CSV since a time", async () => {
+    const res = await runCli(["audit", "export", "--since", "1h", "--format", "csv"], env);
+    expect(res.code).toBe(0);
+    const lines = res.stdout.trim().split("\r\n");
+    expect(lines[0]).toMatch(/^"id","time"/);
+    expect(lines.length).toBeGreaterThan(5);
+    const bad = await runCli(["audit", "export", "--since", "yesterday-ish"], env);
+    expect(bad.code).toBe(1);
+  });
+});
+
 describe("nftmeta import", () => {
   let key: string;
 
@@ -122,7 +185,7 @@ describe("nftmeta import", () => {
     cpSync(SAMPLE, folder, { recursive: true });
     const docs = [1, 2, 3].map((n) => JSON.parse(readFileSync(join(SAMPLE, `${n}.json`), "utf8")));
     writeFileSync(join(folder, "_metadata.json"), JSON.stringify(docs));
-    mkdirSync(join(folder, "images"));
+    mkdirSync(join(folder, "images"), { recursive: true });
 
     const first = await runCli(
       ["import", folder, "--collection", "peasants", "--public", "--json"],

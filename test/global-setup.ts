@@ -1,6 +1,28 @@
 import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { KEYS_FILE, LOG_DIR, OUTPUT_DIR } from "./run-output.js";
 
 /** The CLI and end-to-end tests run the built service, so build it once before any test. */
-export default function setup(): void {
+export function setup(): void {
+  rmSync(LOG_DIR, { recursive: true, force: true });
+  rmSync(KEYS_FILE, { force: true });
   execFileSync("npm", ["run", "build", "--silent"], { stdio: "inherit" });
+}
+
+/** Fails the run if any key the tests created appears in any log the services wrote. */
+export function teardown(): void {
+  if (!existsSync(KEYS_FILE) || !existsSync(LOG_DIR)) return;
+  const keys = readFileSync(KEYS_FILE, "utf8").split("\n").filter(Boolean);
+  const leaks: string[] = [];
+  for (const file of readdirSync(LOG_DIR)) {
+    const text = readFileSync(join(LOG_DIR, file), "utf8");
+    // The random part alone is enough to count as a leak.
+    const found = keys.filter((k) => text.includes(k.slice(5, 30)));
+    if (found.length > 0) leaks.push(`${file}: ${found.length} key(s)`);
+  }
+  if (leaks.length > 0) {
+    throw new Error(`keys appear in logs under ${OUTPUT_DIR}:\n${leaks.join("\n")}`);
+  }
+  console.log(`no key of ${keys.length} appears in ${readdirSync(LOG_DIR).length} log files`);
 }

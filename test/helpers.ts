@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import pg from "pg";
 import { buildApp } from "../src/app.js";
@@ -9,9 +9,10 @@ import { readConfig } from "../src/config.js";
 import { migrateToLatest, openDatabase } from "../src/db/database.js";
 import { createKey } from "../src/keys/key-store.js";
 import type { Scope } from "../src/keys/scopes.js";
-import { createServices, type Services } from "../src/services.js";
+import { createServices, type Services, startServices, stopServices } from "../src/services.js";
+import { logStream, rememberKey } from "./run-output.js";
 
-export const REPO_ROOT = resolve(import.meta.dirname, "..");
+export { REPO_ROOT } from "./paths.js";
 export const ALL_SCOPES: Scope[] = [
   "metadata:read",
   "metadata:write",
@@ -86,24 +87,25 @@ export async function startTestApp(
   const config = readConfig({
     DATA_DIR: dataDir,
     DATABASE_URL: database.url,
-    LOG_LEVEL: "silent",
+    LOG_LEVEL: "info",
     ...options.env,
   });
   const handle = openDatabase(config.database);
   await migrateToLatest(handle.db);
   const services = createServices(config, handle);
-  await services.verifier.start();
-  const app = await buildApp(services, { logger: false });
+  await startServices(services);
+  const app = await buildApp(services, { logStream: logStream("app") });
   await app.ready();
 
   const key: TestApp["key"] = async (scopes = ALL_SCOPES, opts = {}) => {
     const created = await createKey(handle.db, { name: "test", scopes, ...opts });
+    rememberKey(created.key);
     return created.key;
   };
   const call: TestApp["call"] = (method, url, opts = {}) => inject(app, method, url, opts);
   const close = async () => {
     await app.close();
-    await services.verifier.stop();
+    await stopServices(services);
     await handle.close();
     await database.drop();
     rmSync(dataDir, { recursive: true, force: true });

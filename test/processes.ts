@@ -2,7 +2,8 @@ import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { REPO_ROOT } from "./helpers.js";
+import { REPO_ROOT } from "./paths.js";
+import { appendLog, rememberKey } from "./run-output.js";
 
 export interface CliResult {
   code: number;
@@ -19,6 +20,9 @@ export function runCli(args: string[], env: Record<string, string>): Promise<Cli
       { cwd: REPO_ROOT, env: { ...process.env, LOG_LEVEL: "warn", ...env } },
       (error, stdout, stderr) => {
         const code = error ? Number((error as { code?: number }).code ?? 1) : 0;
+        appendLog("cli", stderr);
+        for (const match of stdout.matchAll(/nftm_[0-9A-Za-z]{38}/g)) rememberKey(match[0]);
+        if (!/nftm_/.test(stdout)) appendLog("cli", stdout);
         resolve({ code, stdout, stderr });
       },
     );
@@ -76,6 +80,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
     if (Date.now() > deadline) throw new Error(`server not healthy in 20 s:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+  child.once("exit", () => appendLog("server", output));
   const stop = () =>
     new Promise<number | null>((resolve) => {
       if (child.exitCode !== null) return resolve(child.exitCode);

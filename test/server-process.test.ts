@@ -86,4 +86,41 @@ describe("the service as a process", () => {
     expect(server.output()).not.toContain(key);
     expect(server.output()).not.toContain(key.slice(5));
   });
+
+  it("loses no activity log entry when stopped gracefully under load", async () => {
+    const server = await startServerProcess(env);
+    const { key, id } = JSON.parse(
+      (
+        await runCli(
+          ["keys", "create", "--name", "load", "--scopes", "metadata:read", "--json"],
+          env,
+        )
+      ).stdout,
+    );
+    const answered: number[] = [];
+    const load = Array.from({ length: 8 }, async () => {
+      for (;;) {
+        try {
+          const res = await api(server.base, "/api/metadata?limit=1", key);
+          await res.arrayBuffer();
+          if (res.headers.get("x-request-id")) answered.push(res.status);
+        } catch {
+          return; // the server has closed
+        }
+      }
+    });
+    await new Promise((r) => setTimeout(r, 700));
+    const stopped = server.stop();
+    await Promise.all(load);
+    expect(await stopped).toBe(0);
+    expect(answered.length).toBeGreaterThan(50);
+
+    const exported = await runCli(["audit", "export", "--format", "ndjson"], env);
+    const logged = exported.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l))
+      .filter((e) => e.kind === "request" && e.keyId === id && e.status === 200);
+    expect(logged.length).toBe(answered.filter((s) => s === 200).length);
+  });
 });

@@ -1,5 +1,17 @@
 import type { Command } from "commander";
-import { createKey, listKeys, revokeKey } from "../keys/key-store.js";
+import { AuditLog } from "../audit/audit-log.js";
+import type { Db } from "../db/database.js";
+import { cidrProblem } from "../keys/ip-allowlist.js";
+import {
+  type ApiKey,
+  createKey,
+  getKey,
+  type KeyChanges,
+  listKeys,
+  revokeKey,
+  rotateKey,
+  updateKey,
+} from "../keys/key-store.js";
 import { parseScopes } from "../keys/scopes.js";
 import { CliError, parseDuration, withDatabase } from "./context.js";
 
@@ -8,11 +20,23 @@ interface CreateOptions {
   scopes: string;
   rateLimit?: string;
   expiresIn?: string;
+  ipAllow?: string;
   json?: boolean;
 }
 
+interface UpdateOptions {
+  name?: string;
+  rateLimit?: string;
+  expiresIn?: string;
+  ipAllow?: string;
+  enable?: boolean;
+  disable?: boolean;
+}
+
 export function keysCommand(program: Command): void {
-  const keys = program.command("keys").description("create, list and revoke API keys");
+  const keys = program
+    .command("keys")
+    .description("create, list, update, rotate and revoke API keys");
 
   keys
     .command("create")
@@ -21,20 +45,25 @@ export function keysCommand(program: Command): void {
     .requiredOption("--scopes <scopes>", 'space-separated, e.g. "metadata:read metadata:write"')
     .option("--rate-limit <n>", "requests per hour (default: RATE_LIMIT_PER_HOUR)")
     .option("--expires-in <duration>", "e.g. 30d, 12h")
+    .option("--ip-allow <cidrs>", "comma-separated addresses or CIDR blocks allowed to use it")
     .option("--json", "print one JSON line")
     .action(async (options: CreateOptions) => {
       const { scopes, unknown } = parseScopes(options.scopes);
       if (unknown.length > 0) throw new CliError(`unknown scope: ${unknown.join(", ")}`);
       if (scopes.length === 0) throw new CliError("--scopes names no scope");
-      const rateLimit = options.rateLimit === undefined ? null : parsePositive(options.rateLimit);
-      const expiresAt = options.expiresIn
-        ? new Date(Date.now() + parseDuration(options.expiresIn)).toISOString()
-        : null;
       const name = options.name.trim();
       if (!name) throw new CliError("--name is empty");
-      const { apiKey, key } = await withDatabase(({ database }) =>
-        createKey(database.db, { name, scopes, rateLimit, expiresAt }),
-      );
+      const settings = parseSettings(options);
+      const { apiKey, key } = await withDatabase(async ({ database }) => {
+        const created = await createKey(database.db, {
+          ...settings,
+          name,
+          scopes,
+          createdBy: "cli",
+        });
+        await recordEvent(database.db, "key.created", null, created.apiKey);
+        return created;
+      });
       if (options.json) {
         console.log(JSON.stringify({ ...apiKey, key }));
         return;
@@ -58,22 +87,128 @@ export function keysCommand(program: Command): void {
       }
       if (all.length === 0) console.log("no keys");
       for (const k of all) {
-        const status = k.revokedAt ? "revoked" : isExpired(k.expiresAt) ? "expired" : "active";
-        console.log(
-          [k.id, k.prefix, status, k.name, k.scopes.join(","), k.lastUsedAt ?? "never used"].join(
-            "\t",
-          ),
-        );
+        const fields = [
+          k.id,
+          k.prefix,
+          statusOf(k),
+          k.name,
+          k.scopes.join(","),
+          k.lastUsedAt ?? "never used",
+        ];
+        console.log(fields.join("\t"));
       }
+    });
+
+  keys
+    .command("update <id>")
+    .description("change a key's name, rate limit, expiry, allowlist or enabled state")
+    .option("--name <name>", "a new name")
+    .option("--rate-limit <n>", "requests per hour")
+    .option("--expires-in <duration>", "expire this long from now, e.g. 30d")
+    .option("--ip-allow <cidrs>", 'comma-separated CIDR blocks; "" allows any address')
+    .option("--enable", "let the key be used again")
+    .option("--disable", "refuse the key until it is enabled")
+    .action(async (id: string, options: UpdateOptions) => {
+      if (options.enable && options.disable)
+        throw new CliError("--enable and --disable exclude each other");
+      const changes: KeyChanges = parseSettings(options);
+      if (options.name !== undefined) changes.name = options.name;
+      if (options.enable || options.disable) changes.enabled = Boolean(options.enable);
+      if (Object.keys(changes).length === 0) throw new CliError("nothing to change");
+      const key = await withDatabase(async ({ database }) => {
+        const before = await getKey(database.db, id);
+        const after = await updateKey(database.db, id, changes);
+        await recordEvent(database.db, "key.updated", before, after);
+        return after;
+      });
+      console.log(`updated ${key.id} (${key.name}): ${statusOf(key)}`);
+    });
+
+  keys
+    .command("rotate <id>")
+    .description("issue a new key with the same settings; the old one lives for the grace period")
+    .option(
+      "--grace <duration>",
+      "how long the old key keeps working, e.g. 24h (0 revokes it now)",
+      "24h",
+    )
+    .option("--json", "print one JSON line")
+    .action(async (id: string, options: { grace: string; json?: boolean }) => {
+      const graceMs = options.grace === "0" ? 0 : parseDuration(options.grace);
+      const rotated = await withDatabase(async ({ database }) => {
+        const before = await getKey(database.db, id);
+        const result = await rotateKey(database.db, id, graceMs, "cli");
+        await recordEvent(database.db, "key.rotated", before, result.previous);
+        await recordEvent(database.db, "key.created", null, result.apiKey);
+        return result;
+      });
+      if (options.json) {
+        console.log(
+          JSON.stringify({ ...rotated.apiKey, key: rotated.key, previous: rotated.previous }),
+        );
+        return;
+      }
+      console.log(rotated.key);
+      const until = rotated.previous.revokedAt
+        ? "is revoked"
+        : `works until ${rotated.previous.expiresAt}`;
+      console.error(`\nCreated ${rotated.apiKey.id}; the old key ${rotated.previous.id} ${until}.`);
     });
 
   keys
     .command("revoke <id>")
     .description("revoke a key at once")
     .action(async (id: string) => {
-      const key = await withDatabase(({ database }) => revokeKey(database.db, id));
+      const key = await withDatabase(async ({ database }) => {
+        const before = await getKey(database.db, id);
+        const after = await revokeKey(database.db, id);
+        await recordEvent(database.db, "key.revoked", before, after);
+        return after;
+      });
       console.log(`revoked ${key.id} (${key.name})`);
     });
+}
+
+function parseSettings(options: { rateLimit?: string; expiresIn?: string; ipAllow?: string }) {
+  const settings: KeyChanges = {};
+  if (options.rateLimit !== undefined) settings.rateLimit = parsePositive(options.rateLimit);
+  if (options.expiresIn !== undefined) {
+    settings.expiresAt = new Date(Date.now() + parseDuration(options.expiresIn)).toISOString();
+  }
+  if (options.ipAllow !== undefined) {
+    const cidrs = options.ipAllow
+      .split(",")
+      .map((c) => c.trim())
+      .filter(Boolean);
+    const bad = cidrs.filter((c) => cidrProblem(c));
+    if (bad.length > 0) throw new CliError(`not an address or CIDR block: ${bad.join(", ")}`);
+    settings.ipAllowlist = cidrs.length > 0 ? cidrs : null;
+  }
+  return settings;
+}
+
+/** Administrative actions from the command line are logged as the API's are, with actor "cli". */
+async function recordEvent(db: Db, action: string, before: ApiKey | null, after: ApiKey) {
+  const log = new AuditLog(db);
+  log.record({
+    kind: "admin",
+    request_id: null,
+    key_id: null,
+    user_id: "cli",
+    method: null,
+    route: null,
+    path: null,
+    status: null,
+    latency_ms: null,
+    ip: null,
+    user_agent: "nftmeta-cli",
+    reason: null,
+    action,
+    target: after.id,
+    before: before && JSON.stringify(before),
+    after: JSON.stringify(after),
+  });
+  await log.flush();
 }
 
 function parsePositive(text: string): number {
@@ -82,6 +217,8 @@ function parsePositive(text: string): number {
   return n;
 }
 
-function isExpired(expiresAt: string | null): boolean {
-  return expiresAt !== null && Date.parse(expiresAt) <= Date.now();
+function statusOf(k: ApiKey): string {
+  if (k.revokedAt) return "revoked";
+  if (k.expiresAt !== null && Date.parse(k.expiresAt) <= Date.now()) return "expired";
+  return k.enabled ? "active" : "disabled";
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { adminEntry } from "../audit/admin-entry.js";
 import { type ErrorDetail, invalidDocument } from "../errors.js";
 import { ok, page } from "../http/envelope.js";
 import { envelope, errorResponse, pageOf, pageQuery, SLUG_PATTERN } from "../http/schemas.js";
@@ -166,8 +167,13 @@ export function collectionRoutes(services: Services) {
           },
         },
       },
-      async (request) =>
-        ok(await collections.delete(request.params.collection, request.query.force)),
+      async (request) => {
+        const slug = request.params.collection;
+        const before = await collections.get(slug);
+        const deleted = await collections.delete(slug, request.query.force);
+        services.audit.record(adminEntry(request, "collection.deleted", slug, before, null));
+        return ok(deleted);
+      },
     );
 
     app.post<{ Params: { collection: string }; Body: { tokenId: string; document: object }[] }>(

@@ -4,6 +4,7 @@ import { postgresDialect } from "./dialects/postgres.js";
 import { sqliteDialect } from "./dialects/sqlite.js";
 import * as initial from "./migrations/0001-initial.js";
 import * as media from "./migrations/0002-media.js";
+import * as keysAudit from "./migrations/0003-keys-audit.js";
 import type { Database } from "./schema.js";
 
 export type Db = Kysely<Database>;
@@ -28,6 +29,7 @@ export function openDatabase(config: DatabaseConfig): DatabaseHandle {
 const migrations: Record<string, Migration> = {
   "0001-initial": initial,
   "0002-media": media,
+  "0003-keys-audit": keysAudit,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

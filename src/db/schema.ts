@@ -23,6 +23,10 @@ export interface ApiKeysTable {
   expires_at: Timestamp | null;
   revoked_at: Timestamp | null;
   last_used_at: Timestamp | null;
+  /** The key or user that created this key. */
+  created_by: string | null;
+  /** The key this one replaced by rotation. */
+  rotated_from: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -117,7 +121,36 @@ export interface MediaTable {
   created_at: Timestamp;
 }
 
+/** The activity log: one row per API request that reached authentication, and per admin action. */
+export interface AuditLogTable {
+  /** Sorts in time order, so that it serves as the pagination cursor. */
+  id: string;
+  time: Timestamp;
+  kind: "request" | "admin";
+  request_id: string | null;
+  key_id: string | null;
+  user_id: string | null;
+  method: string | null;
+  /** The route pattern, e.g. /api/metadata/:id. */
+  route: string | null;
+  /** The path without its query string. */
+  path: string | null;
+  status: number | null;
+  latency_ms: number | null;
+  ip: string | null;
+  user_agent: string | null;
+  /** Why authentication failed; never shown to the caller. */
+  reason: string | null;
+  /** An administrative action, e.g. key.created. */
+  action: string | null;
+  target: string | null;
+  /** JSON of the target before and after the action, secrets removed. */
+  before: string | null;
+  after: string | null;
+}
+
 export interface Database {
+  audit_log: AuditLogTable;
   api_keys: ApiKeysTable;
   collections: CollectionsTable;
   metadata: MetadataTable;
@@ -129,6 +162,7 @@ export interface Database {
 }
 
 export type ApiKeyRow = Selectable<ApiKeysTable>;
+export type AuditRow = Selectable<AuditLogTable>;
 export type CollectionRow = Selectable<CollectionsTable>;
 export type MetadataRow = Selectable<MetadataTable>;
 export type NewMetadataRow = Insertable<MetadataTable>;

@@ -8,7 +8,7 @@ import { isPublicRoute } from "./route-policy.js";
 export const SUPPORTED_VERSIONS = ["v1"] as const;
 const HOUR_SECONDS = 3600;
 
-export type AuthFailure = KeyRefusal | "missing" | "conflicting";
+export type AuthFailure = KeyRefusal | "missing" | "conflicting" | "too_many_failures";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -16,6 +16,8 @@ declare module "fastify" {
     apiKey: VerifiedKey | null;
     /** Why authentication failed, for the activity log only. */
     authFailure: AuthFailure | null;
+    /** The key a refused request presented, when it was one of ours. */
+    authKeyId: string | null;
   }
 }
 
@@ -42,16 +44,18 @@ export function createGuard(deps: GuardDeps): onRequestHookHandler {
     const window = config.authFailureWindowSeconds;
     const failures = await counters.peek(failureKey, window);
     if (failures.count >= config.authFailureLimit) {
+      request.authFailure = "too_many_failures";
       return refuseTooMany(reply, failures.resetAtMs);
     }
 
     const presented = presentedKey(request);
     const verdict =
       typeof presented === "string"
-        ? await verifier.verify(presented)
+        ? await verifier.verify(presented, request.ip)
         : { ok: false as const, reason: presented.problem, keyId: undefined };
     if (!verdict.ok) {
       request.authFailure = verdict.reason;
+      request.authKeyId = verdict.keyId ?? null;
       await counters.hit(failureKey, window);
       request.log.info({ reason: verdict.reason, keyId: verdict.keyId }, "authentication failed");
       return sendError(reply, "UNAUTHORIZED");

@@ -1,10 +1,17 @@
 import type { Db } from "../db/database.js";
 import { readGeneration } from "../db/generations.js";
+import { IpAllowlist } from "./ip-allowlist.js";
 import { hashKey, isWellFormedKey } from "./key-format.js";
 import { type ApiKey, findKeyByHash, KEYS_GENERATION, recordLastUse } from "./key-store.js";
 
 /** Why a presented key was refused. The caller only ever sees one uniform 401; this goes to logs. */
-export type KeyRefusal = "malformed" | "unknown" | "revoked" | "expired" | "disabled";
+export type KeyRefusal =
+  | "malformed"
+  | "unknown"
+  | "revoked"
+  | "expired"
+  | "disabled"
+  | "ip_not_allowed";
 
 export interface VerifiedKey {
   id: string;
@@ -22,6 +29,7 @@ interface CacheEntry {
   expiresAtMs: number | null;
   revoked: boolean;
   enabled: boolean;
+  allowlist: IpAllowlist | null;
 }
 
 export interface KeyVerifierOptions {
@@ -48,7 +56,7 @@ export class KeyVerifier {
     private readonly db: Db,
     private readonly options: KeyVerifierOptions = {},
   ) {
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? (() => Date.now());
   }
 
   async start(): Promise<void> {
@@ -69,12 +77,21 @@ export class KeyVerifier {
     await this.flushLastUse();
   }
 
+  /** When the key was last used: this process's latest use, or what the store has. */
+  lastUsedAt(id: string, stored: string | null): string | null {
+    const at = this.lastUse.get(id);
+    if (at === undefined) return stored;
+    const mine = new Date(at).toISOString();
+    return stored !== null && stored > mine ? stored : mine;
+  }
+
   /** Forgets every cached key: call after changing keys in this process. */
   invalidate(): void {
     this.cache.clear();
   }
 
-  async verify(presented: string): Promise<Verification> {
+  /** Checks a presented key for a request from `ip`. */
+  async verify(presented: string, ip: string): Promise<Verification> {
     if (!isWellFormedKey(presented)) return { ok: false, reason: "malformed" };
     const hash = hashKey(presented);
     let entry = this.cache.get(hash);
@@ -84,16 +101,17 @@ export class KeyVerifier {
       entry = toEntry(found);
       this.cache.set(hash, entry);
     }
-    const refusal = this.refusalOf(entry);
+    const refusal = this.refusalOf(entry, ip);
     if (refusal) return { ok: false, reason: refusal, keyId: entry.key.id };
     this.lastUse.set(entry.key.id, this.now());
     return { ok: true, key: entry.key };
   }
 
-  private refusalOf(entry: CacheEntry): KeyRefusal | undefined {
+  private refusalOf(entry: CacheEntry, ip: string): KeyRefusal | undefined {
     if (entry.revoked) return "revoked";
     if (!entry.enabled) return "disabled";
     if (entry.expiresAtMs !== null && entry.expiresAtMs <= this.now()) return "expired";
+    if (entry.allowlist && !entry.allowlist.allows(ip)) return "ip_not_allowed";
     return undefined;
   }
 
@@ -127,5 +145,6 @@ function toEntry(key: ApiKey): CacheEntry {
     expiresAtMs: key.expiresAt ? Date.parse(key.expiresAt) : null,
     revoked: key.revokedAt !== null,
     enabled: key.enabled,
+    allowlist: key.ipAllowlist ? new IpAllowlist(key.ipAllowlist) : null,
   };
 }

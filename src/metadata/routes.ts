@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { adminEntry } from "../audit/admin-entry.js";
 import { parseDecimalTokenId } from "../collections/token-id.js";
 import { badRequest } from "../errors.js";
 import {
@@ -237,7 +238,14 @@ export function metadataRoutes(services: Services) {
           },
         },
       },
-      async (request) => ({ success: true, data: await metadata.delete(request.params.id) }),
+      async (request) => {
+        const before = await metadata.get(request.params.id);
+        const deleted = await metadata.delete(before.id);
+        services.audit.record(
+          adminEntry(request, "metadata.deleted", before.id, metadataJson(before), null),
+        );
+        return { success: true, data: deleted };
+      },
     );
 
     app.get<{ Params: { id: string }; Querystring: { page: number; limit: number } }>(
