@@ -112,24 +112,44 @@ export function mediaRoutes(services: Services) {
 
 /** Reads the form: one `file`, and `alt` before or after it. */
 async function receiveOne(request: FastifyRequest, media: MediaService): Promise<MediaRecord> {
-  let record: MediaRecord | undefined;
-  let alt: string | null = null;
-  for await (const part of request.parts()) {
-    if (part.type === "field") {
-      if (part.fieldname === "alt") alt = altText(part.value, part.valueTruncated);
-      continue;
-    }
-    if (part.fieldname !== "file" || record) {
-      await discard(part);
-      continue;
-    }
-    const fileName = clientFileName(part);
-    record = await media.upload({ source: part.file, fileName, declaredType: part.mimetype, alt });
+  const form = { record: undefined as MediaRecord | undefined, alt: null as string | null };
+  try {
+    await readForm(request, media, form);
+  } catch (error) {
+    // The file arrived whole but the request did not (a client gone, a later part refused).
+    if (form.record) await media.delete(form.record.id);
+    throw error;
   }
+  const { record, alt } = form;
   if (!record) {
     throw badRequest("No file in the form", [{ path: "body.file", message: "is required" }]);
   }
   // alt sent after the file.
-  if (alt !== null && record.alt !== alt) record = await media.setAlt(record.id, alt);
+  if (alt !== null && record.alt !== alt) return media.setAlt(record.id, alt);
   return record;
+}
+
+async function readForm(
+  request: FastifyRequest,
+  media: MediaService,
+  form: { record: MediaRecord | undefined; alt: string | null },
+): Promise<void> {
+  for await (const part of request.parts()) {
+    if (part.type === "field") {
+      if (part.fieldname === "alt") form.alt = altText(part.value, part.valueTruncated);
+      continue;
+    }
+    if (part.fieldname !== "file" || form.record) {
+      await discard(part);
+      continue;
+    }
+    const fileName = clientFileName(part);
+    const { alt } = form;
+    form.record = await media.upload({
+      source: part.file,
+      fileName,
+      declaredType: part.mimetype,
+      alt,
+    });
+  }
 }

@@ -84,11 +84,13 @@ export function altText(value: unknown, truncated: boolean): string {
 
 /** Consumes the rest of a part that will not be stored, so that the form can go on. */
 export function discard(part: MultipartFile): Promise<void> {
+  const file = part.file;
+  if (file.readableEnded || file.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
-    part.file
+    file
       .once("end", resolve)
       .once("close", resolve)
       .once("error", () => resolve());
-    part.file.resume();
+    file.resume();
   });
 }
