@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type MediaTestApp, STORES, startMediaApp } from "../../test/media/kit.js";
+import { type MediaTestApp, STORE_DATABASES, startMediaApp } from "../../test/media/kit.js";
 import { cidOfBytes } from "./cid.js";
 
 // A valid 1x1 PNG.
@@ -47,12 +47,12 @@ const SIGNATURES: [string, Buffer][] = [
   ["audio/ogg", Buffer.from("OggS\x00\x02\x00\x00\x00\x00", "latin1")],
 ];
 
-describe.each(STORES)("media API on the %s store", (store) => {
+describe.each(STORE_DATABASES)("media API on the %s store and %s", (store, database) => {
   let t: MediaTestApp;
   let key: string;
 
   beforeAll(async () => {
-    t = await startMediaApp(store, { MEDIA_IMAGE_LIMIT_BYTES: String(64 * 1024) });
+    t = await startMediaApp(store, { MEDIA_IMAGE_LIMIT_BYTES: String(64 * 1024) }, database);
     key = await t.key();
   });
   afterAll(() => t?.close());

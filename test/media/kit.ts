@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { startTestApp, type TestApp } from "../helpers.js";
+import { DATABASES, type DatabaseKind, startTestApp, type TestApp } from "../helpers.js";
 import { startS3Server } from "./s3-server.js";
 
 /** Test support shared by the media suites: forms, stores and a test app on either store. */
@@ -31,10 +31,18 @@ export function multipartBody(fields: FormField[]): { payload: Buffer; contentTy
 export type StoreKind = "local" | "s3";
 
 /**
- * The stores every media suite runs on: local always; S3 when S3_TEST=1 (CI sets it, and there
- * a server that cannot start fails the run instead of skipping it).
+ * The stores every media suite runs on: local always; S3 too when S3_TEST=1 or under CI. The S3
+ * server (s3rver, an npm dev dependency) is started by the suite, so under CI a server that
+ * cannot start fails the run instead of skipping it.
  */
-export const STORES: StoreKind[] = process.env.S3_TEST === "1" ? ["local", "s3"] : ["local"];
+export const STORES: StoreKind[] =
+  process.env.S3_TEST === "1" || process.env.CI ? ["local", "s3"] : ["local"];
+
+/** Store and database pairs for the API suite: every store on SQLite, and local on PostgreSQL. */
+export const STORE_DATABASES: [StoreKind, DatabaseKind][] = [
+  ...STORES.map((store): [StoreKind, DatabaseKind] => [store, "sqlite"]),
+  ...DATABASES.filter((d) => d !== "sqlite").map((d): [StoreKind, DatabaseKind] => ["local", d]),
+];
 
 export interface MediaTestApp extends TestApp {
   upload: (fields: FormField[], key: string, url?: string) => ReturnType<TestApp["call"]>;
@@ -44,9 +52,13 @@ export interface MediaTestApp extends TestApp {
 export async function startMediaApp(
   store: StoreKind,
   env: Record<string, string> = {},
+  database: DatabaseKind = "sqlite",
 ): Promise<MediaTestApp> {
   const s3 = store === "s3" ? await startS3Server() : undefined;
-  const app = await startTestApp({ env: { MEDIA_VARIANT_SIZES: "", ...s3?.env, ...env } });
+  const app = await startTestApp({
+    database,
+    env: { MEDIA_VARIANT_SIZES: "", ...s3?.env, ...env },
+  });
   const upload: MediaTestApp["upload"] = (fields, key, url = "/api/media") => {
     const form = multipartBody(fields);
     return app.call("POST", url, {
