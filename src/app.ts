@@ -4,6 +4,8 @@ import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance } from "fastify";
 import { recordRequests } from "./audit/request-entry.js";
 import { auditRoutes } from "./audit/routes.js";
+import { dashboardRoute } from "./auth/dashboard-route.js";
+import { authRoutes } from "./auth/routes.js";
 import { publicRoutes } from "./collections/public-routes.js";
 import { collectionRoutes } from "./collections/routes.js";
 import { installErrorHandlers } from "./http/errors.js";
@@ -49,6 +51,7 @@ export async function buildApp(
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   });
   app.decorateRequest("apiKey", null);
+  app.decorateRequest("adminUser", null);
   app.decorateRequest("authFailure", null);
   app.decorateRequest("authKeyId", null);
 
@@ -68,6 +71,7 @@ export async function buildApp(
   app.get("/api/openapi.json", { config: { public: true }, schema: { hide: true } }, async () =>
     app.swagger(),
   );
+  await app.register(authRoutes(services.auth, config.publicBaseUrl));
 
   await app.register(healthRoute(services));
   await app.register(metadataRoutes(services));
@@ -78,6 +82,7 @@ export async function buildApp(
   await app.register(keyRoutes(services));
   await app.register(auditRoutes(services));
   await app.register(mediaRoutes(services));
+  await app.register(dashboardRoute());
   await app.register(mediaBatchRoute(services));
   await app.register(mediaContentRoute(services));
   return app;

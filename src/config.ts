@@ -43,6 +43,9 @@ const schema = z.object({
   /** Failed authentications one client IP may make per window before it gets 429. */
   AUTH_FAILURE_LIMIT: positiveInt().default(100),
   AUTH_FAILURE_WINDOW_SECONDS: positiveInt().default(900),
+  /** Dashboard sign-in attempts one client IP may make per window. */
+  SIGN_IN_LIMIT: positiveInt().default(10),
+  SIGN_IN_WINDOW_SECONDS: positiveInt().default(300),
   /** Largest JSON body in bytes (1 MiB) for ordinary routes. */
   BODY_LIMIT_BYTES: positiveInt().default(1024 * 1024),
   /** Largest JSON body in bytes (64 MiB) for imports and batches. */
@@ -98,6 +101,8 @@ export interface Config {
   rateLimitPerHour: number;
   authFailureLimit: number;
   authFailureWindowSeconds: number;
+  signInLimit: number;
+  signInWindowSeconds: number;
   bodyLimitBytes: number;
   importBodyLimitBytes: number;
   publicCacheSeconds: number;
@@ -164,6 +169,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     rateLimitPerHour: v.RATE_LIMIT_PER_HOUR,
     authFailureLimit: v.AUTH_FAILURE_LIMIT,
     authFailureWindowSeconds: v.AUTH_FAILURE_WINDOW_SECONDS,
+    signInLimit: v.SIGN_IN_LIMIT,
+    signInWindowSeconds: v.SIGN_IN_WINDOW_SECONDS,
     bodyLimitBytes: v.BODY_LIMIT_BYTES,
     importBodyLimitBytes: v.IMPORT_BODY_LIMIT_BYTES,
     publicCacheSeconds: v.PUBLIC_CACHE_SECONDS,

@@ -1,5 +1,7 @@
 import { AuditLog } from "./audit/audit-log.js";
 import { CollectionService } from "./collections/service.js";
+import { type Auth, createAuth } from "./auth/auth.js";
+import type { HotCache } from "./cache/hot-cache.js";
 import type { Config } from "./config.js";
 import type { DatabaseHandle, Db } from "./db/database.js";
 import { KeyVerifier } from "./keys/key-verifier.js";
@@ -22,6 +24,11 @@ export interface Services {
   audit: AuditLog;
   startedAt: number;
 }
+  /** Dashboard sign-in and sessions. */
+  auth: Auth;
+  cache: HotCache;
+  shared: SharedState;
+  logger: Logger;
 
 export function createServices(config: Readonly<Config>, database: DatabaseHandle): Services {
   const db = database.db;
@@ -49,6 +56,7 @@ export async function startServices(services: Services): Promise<void> {
 /** Stops background work after the last request: writes queued log entries and last uses. */
 export async function stopServices(services: Services): Promise<void> {
   await services.media.close();
+    auth: createAuth(config, database),
   await services.audit.stop();
   await services.verifier.stop();
 }

@@ -7,7 +7,8 @@ import type { AuditLog } from "./audit-log.js";
  */
 export function recordRequests(audit: AuditLog): onResponseHookHandler {
   return function record(request, reply, done) {
-    if (request.apiKey !== null || request.authFailure !== null) {
+    const authenticated = request.apiKey !== null || request.adminUser !== null;
+    if (authenticated || request.authFailure !== null) {
       audit.record(requestEntry(request, reply));
     }
     done();
@@ -20,7 +21,7 @@ function requestEntry(request: FastifyRequest, reply: FastifyReply) {
     kind: "request" as const,
     request_id: request.id,
     key_id: request.apiKey?.id ?? request.authKeyId,
-    user_id: null,
+    user_id: request.adminUser?.id ?? null,
     method: request.method,
     route: request.routeOptions.url ?? null,
     // The query string can carry secrets (a key pasted into a URL), so it is never kept.

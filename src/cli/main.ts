@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { ConfigError, loadDotEnv, readConfig } from "../config.js";
 import { migrateToLatest, openDatabase } from "../db/database.js";
 import { startServer } from "../server.js";
+import { adminCommand } from "./admin.js";
 import { auditCommand } from "./audit.js";
 import { CliError, describeError, withDatabase } from "./context.js";
 import { exportCommand } from "./export.js";
@@ -49,6 +50,7 @@ program
     });
   });
 
+adminCommand(program);
 keysCommand(program);
 auditCommand(program);
 importCommand(program);

@@ -5,6 +5,7 @@ import { sqliteDialect } from "./dialects/sqlite.js";
 import * as initial from "./migrations/0001-initial.js";
 import * as media from "./migrations/0002-media.js";
 import * as keysAudit from "./migrations/0003-keys-audit.js";
+import * as auth from "./migrations/0004-auth.js";
 import type { Database } from "./schema.js";
 
 export type Db = Kysely<Database>;
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   "0001-initial": initial,
   "0002-media": media,
   "0003-keys-audit": keysAudit,
+  "0004-auth": auth,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,4 +1,7 @@
 import type { FastifyReply, FastifyRequest, onRequestHookHandler } from "fastify";
+import type { Auth } from "../auth/auth.js";
+import { isSameOriginWrite } from "../auth/origin.js";
+import { type AdminUser, adminOf, hasSessionCookie } from "../auth/session.js";
 import type { Config } from "../config.js";
 import type { KeyRefusal, KeyVerifier, VerifiedKey } from "../keys/key-verifier.js";
 import { type CounterStore, consume, type LimitState } from "../ratelimit/limiter.js";
@@ -8,7 +11,13 @@ import { isPublicRoute } from "./route-policy.js";
 export const SUPPORTED_VERSIONS = ["v1"] as const;
 const HOUR_SECONDS = 3600;
 
-export type AuthFailure = KeyRefusal | "missing" | "conflicting" | "too_many_failures";
+export type AuthFailure =
+  | KeyRefusal
+  | "missing"
+  | "conflicting"
+  | "too_many_failures"
+  | "session_invalid"
+  | "cross_site";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -18,6 +27,8 @@ declare module "fastify" {
     authFailure: AuthFailure | null;
     /** The key a refused request presented, when it was one of ours. */
     authKeyId: string | null;
+    /** The administrator whose dashboard session authenticated this request (never with a key). */
+    adminUser: AdminUser | null;
   }
 }
 
@@ -25,6 +36,8 @@ export interface GuardDeps {
   config: Readonly<Config>;
   verifier: KeyVerifier;
   counters: CounterStore;
+  /** Dashboard sessions; without it only keys authenticate. */
+  auth?: Auth;
 }
 
 /**
@@ -32,7 +45,7 @@ export interface GuardDeps {
  * (429), version (400), scope (403). Input validation and the handler come after.
  */
 export function createGuard(deps: GuardDeps): onRequestHookHandler {
-  const { config, verifier, counters } = deps;
+  const { config, counters } = deps;
 
   return async function guard(request, reply) {
     const route = request.routeOptions;
@@ -48,36 +61,63 @@ export function createGuard(deps: GuardDeps): onRequestHookHandler {
       return refuseTooMany(reply, failures.resetAtMs);
     }
 
-    const presented = presentedKey(request);
-    const verdict =
-      typeof presented === "string"
-        ? await verifier.verify(presented, request.ip)
-        : { ok: false as const, reason: presented.problem, keyId: undefined };
+    const verdict = await authenticate(request, deps);
     if (!verdict.ok) {
       request.authFailure = verdict.reason;
       request.authKeyId = verdict.keyId ?? null;
       await counters.hit(failureKey, window);
       request.log.info({ reason: verdict.reason, keyId: verdict.keyId }, "authentication failed");
+      if (verdict.reason === "cross_site") {
+        return sendError(reply, "FORBIDDEN", "Cross-site request refused");
+      }
       return sendError(reply, "UNAUTHORIZED");
     }
-    const key = verdict.key;
-    request.apiKey = key;
+    const { key, user } = verdict;
+    request.apiKey = key ?? null;
+    request.adminUser = user ?? null;
 
-    const limit = key.rateLimit ?? config.rateLimitPerHour;
-    const state = await consume(counters, `key:${key.id}`, limit, HOUR_SECONDS);
+    // A session counts against its administrator as a key counts against itself.
+    const limit = key?.rateLimit ?? config.rateLimitPerHour;
+    const counter = key ? `key:${key.id}` : `user:${user?.id}`;
+    const state = await consume(counters, counter, limit, HOUR_SECONDS);
     setLimitHeaders(reply, state);
     if (!state.allowed) return refuseTooMany(reply, state.resetAtMs);
 
     const versionProblem = checkVersion(request);
     if (versionProblem) return sendError(reply, "BAD_REQUEST", versionProblem);
 
-    // An unknown route has no scope to check; the not-found handler answers it.
+    // An unknown route has no scope to check; the not-found handler answers it. An
+    // administrator's session holds every scope.
     const scope = route.config.scope;
-    if (route.url === undefined || !scope) return;
+    if (route.url === undefined || !scope || !key) return;
     if (!key.scopes.has(scope)) {
       return sendError(reply, "FORBIDDEN", undefined, undefined, { required: [scope] });
     }
   };
+}
+
+type Authentication =
+  | { ok: true; key: VerifiedKey; user?: undefined }
+  | { ok: true; user: AdminUser; key?: undefined }
+  | { ok: false; reason: AuthFailure; keyId?: string | undefined };
+
+/**
+ * A key when the request carries one (its cookies are then ignored), else an administrator's
+ * dashboard session, which may change state only from the dashboard's own origin.
+ */
+async function authenticate(request: FastifyRequest, deps: GuardDeps): Promise<Authentication> {
+  const presented = presentedKey(request);
+  if (typeof presented === "string") return deps.verifier.verify(presented, request.ip);
+  if (presented.problem !== "missing" || !deps.auth || !hasSessionCookie(request.headers)) {
+    return { ok: false, reason: presented.problem };
+  }
+
+  const user = await adminOf(deps.auth, request.headers);
+  if (!user) return { ok: false, reason: "session_invalid" };
+  if (!isSameOriginWrite(request, new URL(deps.config.publicBaseUrl).origin)) {
+    return { ok: false, reason: "cross_site" };
+  }
+  return { ok: true, user };
 }
 
 function presentedKey(request: FastifyRequest): string | { problem: AuthFailure } {

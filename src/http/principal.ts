@@ -1,16 +1,23 @@
 import type { FastifyRequest } from "fastify";
 import { AppError } from "../errors.js";
+import { SCOPES } from "../keys/scopes.js";
 
-/** Who is acting: the key that authenticated the request. */
+/** Who is acting: the key that authenticated the request, or an administrator's session. */
 export interface Principal {
   keyId: string | null;
   userId: string | null;
   scopes: ReadonlySet<string>;
 }
 
+// The contract gives a dashboard session the rights of a key holding every scope.
+const EVERY_SCOPE: ReadonlySet<string> = new Set(SCOPES);
+
 export function principalOf(request: FastifyRequest): Principal {
   const key = request.apiKey;
-  return { keyId: key?.id ?? null, userId: null, scopes: key?.scopes ?? new Set() };
+  if (key) return { keyId: key.id, userId: null, scopes: key.scopes };
+  const user = request.adminUser;
+  if (user) return { keyId: null, userId: user.id, scopes: EVERY_SCOPE };
+  return { keyId: null, userId: null, scopes: new Set() };
 }
 
 /** The actor as the activity log names it. */

@@ -27,8 +27,12 @@ export function enforceRoutePolicy(app: FastifyInstance): void {
   });
 }
 
+/** Better Auth's own routes (sign-in, sign-out, session): public, as the contract says. */
+export const AUTH_PREFIX = "/api/auth/";
+
 /** True for requests that need no key. */
 export function isPublicRoute(url: string | undefined, config: { public?: boolean }): boolean {
   if (config.public) return true;
-  return url?.startsWith(DOCS_PREFIX) ?? false;
+  if (url === undefined) return false;
+  return url.startsWith(DOCS_PREFIX) || url.startsWith(AUTH_PREFIX);
 }
