@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { recordRequests } from "./audit/request-entry.js";
 import { auditRoutes } from "./audit/routes.js";
 import { dashboardRoute } from "./auth/dashboard-route.js";
@@ -12,7 +12,7 @@ import { installErrorHandlers } from "./http/errors.js";
 import { createGuard } from "./http/guard.js";
 import { healthRoute } from "./http/health-route.js";
 import { installJsonBodyParser } from "./http/json-body.js";
-import { loggerOptions, RequestLog } from "./http/logging.js";
+import { RequestLog } from "./http/logging.js";
 import { openApiOptions } from "./http/openapi.js";
 import { DOCS_PREFIX, enforceRoutePolicy } from "./http/route-policy.js";
 import { installValidators } from "./http/validation.js";
@@ -28,8 +28,6 @@ import type { Services } from "./services.js";
 export interface AppOptions {
   /** false for no log at all. */
   logger?: boolean;
-  /** Where log lines go instead of standard output. */
-  logStream?: NodeJS.WritableStream;
 }
 
 /** Builds the HTTP service from its parts. Every path it answers is registered here. */
@@ -39,10 +37,10 @@ export async function buildApp(
 ): Promise<FastifyInstance> {
   const { config } = services;
   const app = Fastify({
-    logger:
-      options.logger === false
-        ? false
-        : { ...loggerOptions(config.logLevel), stream: options.logStream },
+    // Typed as Fastify's base logger so that route plugins keep the default instance type.
+    ...(options.logger === false
+      ? { logger: false }
+      : { loggerInstance: services.logger as FastifyBaseLogger }),
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     trustProxy: config.trustProxy,
@@ -51,9 +49,9 @@ export async function buildApp(
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   });
   app.decorateRequest("apiKey", null);
-  app.decorateRequest("adminUser", null);
   app.decorateRequest("authFailure", null);
   app.decorateRequest("authKeyId", null);
+  app.decorateRequest("adminUser", null);
 
   enforceRoutePolicy(app);
   installValidators(app);
@@ -71,9 +69,9 @@ export async function buildApp(
   app.get("/api/openapi.json", { config: { public: true }, schema: { hide: true } }, async () =>
     app.swagger(),
   );
-  await app.register(authRoutes(services.auth, config.publicBaseUrl));
 
   await app.register(healthRoute(services));
+  await app.register(authRoutes(services.auth, config.publicBaseUrl));
   await app.register(metadataRoutes(services));
   await app.register(metadataBatchRoute(services));
   await app.register(tokenRoutes(services));
@@ -82,8 +80,8 @@ export async function buildApp(
   await app.register(keyRoutes(services));
   await app.register(auditRoutes(services));
   await app.register(mediaRoutes(services));
-  await app.register(dashboardRoute());
   await app.register(mediaBatchRoute(services));
   await app.register(mediaContentRoute(services));
+  await app.register(dashboardRoute());
   return app;
 }

@@ -92,9 +92,9 @@ export async function startTestApp(
   });
   const handle = openDatabase(config.database);
   await migrateToLatest(handle.db);
-  const services = createServices(config, handle);
+  const services = createServices(config, handle, { logStream: logStream("app") });
   await startServices(services);
-  const app = await buildApp(services, { logStream: logStream("app") });
+  const app = await buildApp(services);
   await app.ready();
 
   const key: TestApp["key"] = async (scopes = ALL_SCOPES, opts = {}) => {

@@ -1,11 +1,15 @@
+import pino from "pino";
 import { type Config, loadDotEnv, readConfig } from "../config.js";
 import { type DatabaseHandle, migrateToLatest, openDatabase } from "../db/database.js";
 import { AppError } from "../errors.js";
+import { openSharedState, type SharedState } from "../shared-state.js";
 
 /** What a command works with: the same configuration and database as `npm start`. */
 export interface CliContext {
   config: Readonly<Config>;
   database: DatabaseHandle;
+  /** Counters and the read cache shared with running servers, when Redis is configured. */
+  shared: SharedState;
 }
 
 /** Runs a command against the configured database, which it brings up to date first. */
@@ -13,10 +17,12 @@ export async function withDatabase<T>(run: (ctx: CliContext) => Promise<T>): Pro
   loadDotEnv();
   const config = readConfig();
   const database = openDatabase(config.database);
+  const shared = openSharedState(config, pino({ level: "warn" }, pino.destination(2)));
   try {
     await migrateToLatest(database.db);
-    return await run({ config, database });
+    return await run({ config, database, shared });
   } finally {
+    await shared.close();
     await database.close();
   }
 }

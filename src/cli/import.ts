@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { importTokens } from "../collections/import.js";
 import { scanFolder } from "../collections/import-folder.js";
 import { CollectionService, type Standard } from "../collections/service.js";
+import { MetadataService } from "../metadata/service.js";
 import { CliError, withDatabase } from "./context.js";
 
 interface ImportOptions {
@@ -32,8 +33,9 @@ export function importCommand(program: Command): void {
       const scan = await scanFolder(dir, options.standard).catch((error: NodeJS.ErrnoException) => {
         throw new CliError(`cannot read ${dir}: ${error.code ?? error.message}`);
       });
-      const report = await withDatabase(async ({ database }) => {
-        const collections = new CollectionService(database.db);
+      const report = await withDatabase(async ({ database, shared }) => {
+        const collections = new CollectionService(database.db, shared.cache);
+        const metadata = new MetadataService(database.db, shared.cache);
         const existing = await collections.find(options.collection);
         if (!existing) {
           await collections.create(options.collection, {
@@ -45,8 +47,12 @@ export function importCommand(program: Command): void {
           await collections.update(options.collection, { public: true }, false);
         }
         const bar = progressBar(scan.items.length);
-        const result = await importTokens(database.db, options.collection, scan.items, (n) =>
-          bar?.update(n),
+        const result = await importTokens(
+          database.db,
+          metadata,
+          options.collection,
+          scan.items,
+          (n) => bar?.update(n),
         );
         bar?.stop();
         result.skipped.unshift(...scan.skipped);

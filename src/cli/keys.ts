@@ -1,6 +1,5 @@
 import type { Command } from "commander";
 import { AuditLog } from "../audit/audit-log.js";
-import type { Db } from "../db/database.js";
 import { cidrProblem } from "../keys/ip-allowlist.js";
 import {
   type ApiKey,
@@ -13,7 +12,7 @@ import {
   updateKey,
 } from "../keys/key-store.js";
 import { parseScopes } from "../keys/scopes.js";
-import { CliError, parseDuration, withDatabase } from "./context.js";
+import { type CliContext, CliError, parseDuration, withDatabase } from "./context.js";
 
 interface CreateOptions {
   name: string;
@@ -54,14 +53,14 @@ export function keysCommand(program: Command): void {
       const name = options.name.trim();
       if (!name) throw new CliError("--name is empty");
       const settings = parseSettings(options);
-      const { apiKey, key } = await withDatabase(async ({ database }) => {
-        const created = await createKey(database.db, {
+      const { apiKey, key } = await withDatabase(async (ctx) => {
+        const created = await createKey(ctx.database.db, {
           ...settings,
           name,
           scopes,
           createdBy: "cli",
         });
-        await recordEvent(database.db, "key.created", null, created.apiKey);
+        await recordEvent(ctx, "key.created", null, created.apiKey);
         return created;
       });
       if (options.json) {
@@ -115,10 +114,10 @@ export function keysCommand(program: Command): void {
       if (options.name !== undefined) changes.name = options.name;
       if (options.enable || options.disable) changes.enabled = Boolean(options.enable);
       if (Object.keys(changes).length === 0) throw new CliError("nothing to change");
-      const key = await withDatabase(async ({ database }) => {
-        const before = await getKey(database.db, id);
-        const after = await updateKey(database.db, id, changes);
-        await recordEvent(database.db, "key.updated", before, after);
+      const key = await withDatabase(async (ctx) => {
+        const before = await getKey(ctx.database.db, id);
+        const after = await updateKey(ctx.database.db, id, changes);
+        await recordEvent(ctx, "key.updated", before, after);
         return after;
       });
       console.log(`updated ${key.id} (${key.name}): ${statusOf(key)}`);
@@ -135,11 +134,11 @@ export function keysCommand(program: Command): void {
     .option("--json", "print one JSON line")
     .action(async (id: string, options: { grace: string; json?: boolean }) => {
       const graceMs = options.grace === "0" ? 0 : parseDuration(options.grace);
-      const rotated = await withDatabase(async ({ database }) => {
-        const before = await getKey(database.db, id);
-        const result = await rotateKey(database.db, id, graceMs, "cli");
-        await recordEvent(database.db, "key.rotated", before, result.previous);
-        await recordEvent(database.db, "key.created", null, result.apiKey);
+      const rotated = await withDatabase(async (ctx) => {
+        const before = await getKey(ctx.database.db, id);
+        const result = await rotateKey(ctx.database.db, id, graceMs, "cli");
+        await recordEvent(ctx, "key.rotated", before, result.previous);
+        await recordEvent(ctx, "key.created", null, result.apiKey);
         return result;
       });
       if (options.json) {
@@ -159,10 +158,10 @@ export function keysCommand(program: Command): void {
     .command("revoke <id>")
     .description("revoke a key at once")
     .action(async (id: string) => {
-      const key = await withDatabase(async ({ database }) => {
-        const before = await getKey(database.db, id);
-        const after = await revokeKey(database.db, id);
-        await recordEvent(database.db, "key.revoked", before, after);
+      const key = await withDatabase(async (ctx) => {
+        const before = await getKey(ctx.database.db, id);
+        const after = await revokeKey(ctx.database.db, id);
+        await recordEvent(ctx, "key.revoked", before, after);
         return after;
       });
       console.log(`revoked ${key.id} (${key.name})`);
@@ -188,8 +187,10 @@ function parseSettings(options: { rateLimit?: string; expiresIn?: string; ipAllo
 }
 
 /** Administrative actions from the command line are logged as the API's are, with actor "cli". */
-async function recordEvent(db: Db, action: string, before: ApiKey | null, after: ApiKey) {
-  const log = new AuditLog(db);
+async function recordEvent(ctx: CliContext, action: string, before: ApiKey | null, after: ApiKey) {
+  // Running servers drop their cached keys at once when Redis carries the word, else on their poll.
+  ctx.shared.keyEvents?.publish();
+  const log = new AuditLog(ctx.database.db);
   log.record({
     kind: "admin",
     request_id: null,

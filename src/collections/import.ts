@@ -1,7 +1,13 @@
 import type { Db } from "../db/database.js";
 import { AppError, type ErrorDetail } from "../errors.js";
 import { type PreparedDocument, prepareDocument } from "../metadata/document.js";
-import { insertRecord, toRecord, writeVersion } from "../metadata/service.js";
+import {
+  insertRecord,
+  type MetadataRecord,
+  type MetadataService,
+  toRecord,
+  writeVersion,
+} from "../metadata/service.js";
 import { tokenKey } from "./token-id.js";
 
 export interface ImportItem {
@@ -36,6 +42,7 @@ const CHUNK = 250;
  */
 export async function importTokens(
   db: Db,
+  metadata: MetadataService,
   collection: string,
   items: ImportItem[],
   onProgress?: (done: number) => void,
@@ -45,6 +52,7 @@ export async function importTokens(
   let done = items.length - ready.length;
   for (let i = 0; i < ready.length; i += CHUNK) {
     const chunk = ready.slice(i, i + CHUNK);
+    const changed: MetadataRecord[] = [];
     await db.transaction().execute(async (trx) => {
       const keys = chunk.map((c) => tokenKey(c.item.tokenId));
       const rows = await trx
@@ -63,10 +71,12 @@ export async function importTokens(
           report.unchanged++;
         } else {
           await writeVersion(trx, current, doc, "import");
+          changed.push(current);
           report.updated++;
         }
       }
     });
+    await metadata.forget(changed);
     done += chunk.length;
     onProgress?.(done);
   }

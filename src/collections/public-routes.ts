@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { publicKey } from "../cache/hot-cache.js";
 import type { Db } from "../db/database.js";
 import { sendError } from "../http/envelope.js";
 import { etagOf } from "../metadata/document.js";
@@ -18,7 +19,7 @@ interface PublicDocument {
  * and `contract.json` (EIP-7572). No key; only collections marked public; CORS on every answer.
  */
 export function publicRoutes(services: Services) {
-  const { db, collections, config } = services;
+  const { db, collections, config, cache } = services;
   const cacheControl = `public, max-age=${config.publicCacheSeconds}`;
 
   return async function register(app: FastifyInstance) {
@@ -50,12 +51,26 @@ export function publicRoutes(services: Services) {
         const found =
           id === "contract" && token.endsWith(".json")
             ? await contractJson(collection)
-            : await findPublicToken(db, collection, id);
+            : await cachedPublicToken(collection, id);
         if (!found) return sendError(reply, "NOT_FOUND", "Token not found");
         return sendDocument(request, reply, found, cacheControl);
       },
     );
   };
+
+  /** The hot path: the shared cache first, then the database (and fill the cache). */
+  async function cachedPublicToken(collection: string, id: string) {
+    const key = publicCacheKey(collection, id);
+    if (key === undefined) return undefined;
+    const cached = await cache.read(key);
+    if (cached !== undefined) {
+      const cut = cached.indexOf("\n");
+      return { etag: cached.slice(0, cut), document: cached.slice(cut + 1) };
+    }
+    const found = await findPublicToken(db, collection, id);
+    if (found) cache.fill(key, `${found.etag}\n${found.document}`);
+    return found;
+  }
 
   async function contractJson(slug: string): Promise<PublicDocument | undefined> {
     const collection = await collections.find(slug);
@@ -63,6 +78,13 @@ export function publicRoutes(services: Services) {
     const document = JSON.stringify(contractDocument(collection));
     return { document, etag: etagOf(document) };
   }
+}
+
+/** Ids as the cache names them: 64 hex digits in lower case, other decimals in canonical form. */
+function publicCacheKey(collection: string, id: string): string | undefined {
+  if (/^[0-9a-fA-F]{64}$/.test(id)) return publicKey(collection, "x", id.toLowerCase());
+  const decimal = parseDecimalTokenId(id);
+  return decimal === undefined ? undefined : publicKey(collection, "d", decimal);
 }
 
 /**

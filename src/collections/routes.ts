@@ -216,7 +216,7 @@ export function collectionRoutes(services: Services) {
             items.push({ source: `items[${i}]`, tokenId, value: entry.document, raw });
           }
         }
-        const report = await importTokens(db, slug, items);
+        const report = await importTokens(db, services.metadata, slug, items);
         report.skipped.unshift(...skipped);
         return ok(report);
       },

@@ -1,3 +1,4 @@
+import { type HotCache, NoCache, publicKeysOf } from "../cache/hot-cache.js";
 import type { Db } from "../db/database.js";
 import type { CollectionRow, CollectionsTable } from "../db/schema.js";
 import { conflict, notFound } from "../errors.js";
@@ -90,7 +91,10 @@ const EMPTY: Omit<CollectionFields, "name" | "standard"> = {
 };
 
 export class CollectionService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly cache: HotCache = new NoCache(),
+  ) {}
 
   async get(slug: string): Promise<Collection> {
     const found = await this.find(slug);
@@ -136,6 +140,8 @@ export class CollectionService {
       .where("slug", "=", slug)
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) throw notFound(`Collection '${slug}'`);
+    // Whether and how its tokens are served may have changed (public, standard).
+    await this.forgetTokens(slug);
     return this.get(slug);
   }
 
@@ -147,10 +153,12 @@ export class CollectionService {
         `Collection '${slug}' holds ${collection.tokenCount} tokens; delete with force=true to remove them too`,
       );
     }
+    const tokens = await this.tokenIds(slug);
     await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom("metadata").where("collection", "=", slug).execute();
       await trx.deleteFrom("collections").where("slug", "=", slug).execute();
     });
+    await this.cache.invalidate(tokens.flatMap((t) => publicKeysOf(slug, t)));
     return { id: slug, deletedTokens: collection.tokenCount };
   }
 
@@ -172,6 +180,22 @@ export class CollectionService {
       rows.map(async (r) => toCollection(r, await this.countTokens(r.slug))),
     );
     return { items, total: Number(count.n) };
+  }
+
+  private async tokenIds(slug: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom("metadata")
+      .select("token_id")
+      .where("collection", "=", slug)
+      .where("token_id", "is not", null)
+      .execute();
+    return rows.flatMap((r) => (r.token_id === null ? [] : [r.token_id]));
+  }
+
+  private async forgetTokens(slug: string): Promise<void> {
+    if (this.cache.kind === "none") return;
+    const tokens = await this.tokenIds(slug);
+    await this.cache.invalidate(tokens.flatMap((t) => publicKeysOf(slug, t)));
   }
 
   private async countTokens(slug: string): Promise<number> {

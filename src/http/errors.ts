@@ -36,6 +36,15 @@ export function installErrorHandlers(app: FastifyInstance): void {
     }
     const code = (error.code && FASTIFY_CODES[error.code]) ?? STATUS_CODES[error.statusCode ?? 0];
     if (code) return sendError(reply, code, error.message);
+    if (isStoreUnavailable(error)) {
+      request.log.error({ err: error.message }, "database unavailable");
+      reply.header("retry-after", 5);
+      return sendError(
+        reply,
+        "SERVICE_UNAVAILABLE",
+        "The database is unavailable; try again shortly",
+      );
+    }
     request.log.error({ err: error }, "unhandled error");
     return sendError(reply, "INTERNAL_ERROR");
   });
@@ -47,6 +56,26 @@ export function installErrorHandlers(app: FastifyInstance): void {
       `Route ${request.method} ${request.url.split("?")[0]} not found`,
     );
   });
+}
+
+const UNAVAILABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "57P01", // PostgreSQL: admin_shutdown
+  "57P03", // PostgreSQL: cannot_connect_now
+  "SQLITE_BUSY",
+]);
+
+/** A failure to reach the database (not a fault in the request): the client may retry. */
+function isStoreUnavailable(error: Error & { code?: string }): boolean {
+  if (error.code && UNAVAILABLE_CODES.has(error.code)) return true;
+  return /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED/i.test(
+    error.message,
+  );
 }
 
 function validationDetail(

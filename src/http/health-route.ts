@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { withTimeout } from "../redis/connection.js";
 import type { Services } from "../services.js";
 
 const VERSION = "0.1.0";
@@ -8,7 +9,7 @@ type Check = { status: "ok" | "error"; kind: string; latencyMs?: number };
 async function timed(kind: string, probe: () => Promise<void>): Promise<Check> {
   const started = performance.now();
   try {
-    await probe();
+    await withTimeout(probe(), 1000);
     return { status: "ok", kind, latencyMs: Math.round((performance.now() - started) * 100) / 100 };
   } catch {
     return { status: "error", kind };

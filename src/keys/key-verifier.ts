@@ -1,6 +1,7 @@
 import type { Db } from "../db/database.js";
 import { readGeneration } from "../db/generations.js";
 import { IpAllowlist } from "./ip-allowlist.js";
+import type { KeyEvents } from "./key-events.js";
 import { hashKey, isWellFormedKey } from "./key-format.js";
 import { type ApiKey, findKeyByHash, KEYS_GENERATION, recordLastUse } from "./key-store.js";
 
@@ -38,6 +39,8 @@ export interface KeyVerifierOptions {
   /** How often last-use times are written, in milliseconds (30 s). */
   lastUseFlushMs?: number;
   now?: () => number;
+  /** Word from other instances that keys changed, faster than the poll. */
+  events?: KeyEvents;
 }
 
 /**
@@ -61,6 +64,7 @@ export class KeyVerifier {
 
   async start(): Promise<void> {
     this.generation = await readGeneration(this.db, KEYS_GENERATION);
+    await this.options.events?.subscribe(() => this.cache.clear());
     const poll = setInterval(() => void this.poll(), this.options.pollMs ?? 500);
     const flush = setInterval(
       () => void this.flushLastUse(),
@@ -75,6 +79,7 @@ export class KeyVerifier {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     await this.flushLastUse();
+    await this.options.events?.close();
   }
 
   /** When the key was last used: this process's latest use, or what the store has. */
@@ -88,6 +93,7 @@ export class KeyVerifier {
   /** Forgets every cached key: call after changing keys in this process. */
   invalidate(): void {
     this.cache.clear();
+    this.options.events?.publish();
   }
 
   /** Checks a presented key for a request from `ip`. */

@@ -179,7 +179,11 @@ export function metadataRoutes(services: Services) {
           response: { 200: envelope(recordSchema), ...errors },
         },
       },
-      async (request, reply) => sendRecord(reply, await metadata.get(request.params.id)),
+      async (request, reply) => {
+        const { etag, json } = await metadata.getServed(request.params.id);
+        reply.header("etag", etag);
+        return sendJsonText(reply, successJson(json));
+      },
     );
 
     app.put<{ Params: { id: string }; Body: WriteBody }>(

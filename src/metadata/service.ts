@@ -1,11 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { sql, type Transaction } from "kysely";
+import { type HotCache, NoCache, publicKeysOf, recordKey } from "../cache/hot-cache.js";
 import { tokenKey } from "../collections/token-id.js";
 import type { Db } from "../db/database.js";
 import type { Database, MetadataRow } from "../db/schema.js";
 import { AppError, badRequest, conflict, notFound } from "../errors.js";
 import { mergePatchRaw, parseJsonText } from "../json/raw-json.js";
 import { type PreparedDocument, prepareDocument } from "./document.js";
+import { metadataJson } from "./serialize.js";
 
 /** A stored token document. `document` is raw JSON text, spliced into answers as it is. */
 export interface MetadataRecord {
@@ -73,7 +75,29 @@ export function toRecord(row: MetadataRow): MetadataRecord {
 }
 
 export class MetadataService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly cache: HotCache = new NoCache(),
+  ) {}
+
+  /** The record as GET /api/metadata/:id serves it, from the shared cache when it is there. */
+  async getServed(id: string): Promise<{ etag: string; json: string }> {
+    const key = recordKey(id);
+    const cached = await this.cache.read(key);
+    if (cached !== undefined) {
+      const cut = cached.indexOf("\n");
+      return { etag: cached.slice(0, cut), json: cached.slice(cut + 1) };
+    }
+    const record = await this.get(id);
+    const served = { etag: recordEtag(record), json: metadataJson(record) };
+    this.cache.fill(key, `${served.etag}\n${served.json}`);
+    return served;
+  }
+
+  /** Makes every instance miss the cached forms of these records before a write is answered. */
+  async forget(records: Pick<MetadataRecord, "id" | "collection" | "tokenId">[]): Promise<void> {
+    await this.cache.invalidate(records.flatMap(cacheKeysOf));
+  }
 
   async get(id: string): Promise<MetadataRecord> {
     const row = await this.db
@@ -104,10 +128,12 @@ export class MetadataService {
         { path: "body.collection", message: "is required with tokenId" },
       ]);
     }
-    return this.db.transaction().execute(async (trx) => {
+    const record = await this.db.transaction().execute(async (trx) => {
       if (input.collection) await requireCollection(trx, input.collection);
       return insertRecord(trx, input.collection ?? null, input.tokenId ?? null, doc, "create");
     });
+    await this.forget([record]);
+    return record;
   }
 
   /** Replaces the document; the previous version stays in the history. */
@@ -117,11 +143,13 @@ export class MetadataService {
     pre: Precondition,
     change = "update",
   ): Promise<MetadataRecord> {
-    return this.db.transaction().execute(async (trx) => {
+    const record = await this.db.transaction().execute(async (trx) => {
       const current = await loadForUpdate(trx, id);
       checkPrecondition(current, pre);
       return writeVersion(trx, current, doc, change);
     });
+    await this.forget([record]);
+    return record;
   }
 
   /** Creates or replaces the document of a token; `created` tells which. */
@@ -131,7 +159,7 @@ export class MetadataService {
     doc: PreparedDocument,
     pre: Precondition,
   ): Promise<{ record: MetadataRecord; created: boolean }> {
-    return this.db.transaction().execute(async (trx) => {
+    const result = await this.db.transaction().execute(async (trx) => {
       await requireCollection(trx, collection);
       const row = await trx
         .selectFrom("metadata")
@@ -150,6 +178,8 @@ export class MetadataService {
       checkPrecondition(current, pre);
       return { record: await writeVersion(trx, current, doc, "update"), created: false };
     });
+    await this.forget([result.record]);
+    return result;
   }
 
   /** Applies a JSON Merge Patch (RFC 7396) to the stored text; untouched members keep their text. */
@@ -158,7 +188,11 @@ export class MetadataService {
     checkPrecondition(current, pre);
     const merged = mergePatchRaw(current.document, patchRaw);
     const doc = prepareDocument(parseJsonText(merged), merged);
-    return this.db.transaction().execute((trx) => writeVersion(trx, current, doc, "patch"));
+    const record = await this.db
+      .transaction()
+      .execute((trx) => writeVersion(trx, current, doc, "patch"));
+    await this.forget([record]);
+    return record;
   }
 
   /** Makes an earlier version current again, as a new version. */
@@ -169,8 +203,13 @@ export class MetadataService {
   }
 
   async delete(id: string): Promise<{ id: string }> {
-    const result = await this.db.deleteFrom("metadata").where("id", "=", id).executeTakeFirst();
-    if (Number(result.numDeletedRows) === 0) throw notFound("Metadata");
+    const row = await this.db
+      .deleteFrom("metadata")
+      .where("id", "=", id)
+      .returning(["id", "collection", "token_id"])
+      .executeTakeFirst();
+    if (!row) throw notFound("Metadata");
+    await this.forget([{ id, collection: row.collection, tokenId: row.token_id }]);
     return { id };
   }
 
@@ -365,6 +404,13 @@ async function addTraits(trx: Executor, id: string, doc: PreparedDocument) {
     .insertInto("metadata_traits")
     .values(doc.traits.map((t) => ({ metadata_id: id, ...t })))
     .execute();
+}
+
+function cacheKeysOf(r: Pick<MetadataRecord, "id" | "collection" | "tokenId">): string[] {
+  const keys = [recordKey(r.id)];
+  if (r.collection !== null && r.tokenId !== null)
+    keys.push(...publicKeysOf(r.collection, r.tokenId));
+  return keys;
 }
 
 function escapeLike(text: string): string {
