@@ -64,6 +64,8 @@ const schema = z.object({
   /** Days activity log entries are kept. */
   AUDIT_RETENTION_DAYS: positiveInt(36_500).default(90),
   MEDIA_STORE: z.enum(["local", "s3"]).default("local"),
+  /** Server processes on this machine, sharing the port. */
+  WORKERS: positiveInt(64).default(1),
   /** Largest upload per kind of media, in bytes: images 50 MiB, video and 3D 200 MiB, audio 100 MiB. */
   MEDIA_IMAGE_LIMIT_BYTES: positiveInt().default(50 * 1024 * 1024),
   MEDIA_VIDEO_LIMIT_BYTES: positiveInt().default(200 * 1024 * 1024),
@@ -94,6 +96,7 @@ export interface Config {
   dataDir: string;
   database: DatabaseConfig;
   redisUrl: string | undefined;
+  workers: number;
   publicBaseUrl: string;
   trustProxy: TrustProxy;
   authSecret: string;
@@ -162,6 +165,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     dataDir,
     database: parseDatabaseUrl(v.DATABASE_URL, dataDir),
     redisUrl: v.REDIS_URL,
+    workers: v.WORKERS,
     publicBaseUrl: (v.PUBLIC_BASE_URL ?? `http://${v.HOST}:${v.PORT}`).replace(/\/+$/, ""),
     trustProxy: parseTrustProxy(v.TRUST_PROXY),
     authSecret: v.AUTH_SECRET ?? "",
@@ -182,6 +186,17 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   };
   if (config.env === "production" && !v.AUTH_SECRET && config.database.kind === "postgres") {
     throw new ConfigError(["AUTH_SECRET: is required in production on a shared database"]);
+  }
+  if (config.workers > 1 && !config.redisUrl) {
+    // Each worker would count on its own: a key could make WORKERS times its limit.
+    throw new ConfigError([
+      `WORKERS: ${config.workers} workers need REDIS_URL, so that rate limits are shared between them`,
+    ]);
+  }
+  if (config.workers > 1 && config.mediaStore === "local" && config.database.kind === "postgres") {
+    throw new ConfigError([
+      "WORKERS: several workers on PostgreSQL are meant to scale out; use MEDIA_STORE=s3 so that no state lives on one machine",
+    ]);
   }
   return Object.freeze(config);
 }

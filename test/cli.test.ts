@@ -285,6 +285,7 @@ describe("configuration", () => {
     [{ DATABASE_URL: "mysql://x" }, /DATABASE_URL/],
     [{ RATE_LIMIT_PER_HOUR: "0" }, /RATE_LIMIT_PER_HOUR: must be at least 1/],
     [{ LOG_LEVEL: "loud" }, /LOG_LEVEL/],
+    [{ WORKERS: "2" }, /WORKERS: 2 workers need REDIS_URL/],
   ])("stops with the variable named for %j", async (bad, message) => {
     const res = await runCli(["check"], { ...env, ...bad });
     expect(res.code).toBe(1);

@@ -225,4 +225,37 @@ describe.skipIf(!ready)("several instances on PostgreSQL and Redis", () => {
       await proxy.stop();
     }
   });
+
+  it("runs several workers on one machine with SQLite, sharing limits through Redis", async () => {
+    const local = mkdtempSync(join(tmpdir(), "nftmeta-workers-"));
+    const workerEnv = { DATA_DIR: local, REDIS_URL: `${REDIS}/7`, WORKERS: "2" };
+    const server = await startServerProcess(workerEnv);
+    try {
+      const { key } = JSON.parse(
+        (
+          await runCli(
+            [
+              "keys",
+              "create",
+              "--name",
+              "w",
+              "--scopes",
+              "metadata:read",
+              "--rate-limit",
+              "20",
+              "--json",
+            ],
+            workerEnv,
+          )
+        ).stdout,
+      );
+      const all = await Promise.all(
+        Array.from({ length: 60 }, () => api(server.base, "/api/metadata?limit=1", key)),
+      );
+      expect(all.filter((r) => r.status === 200)).toHaveLength(20);
+    } finally {
+      expect(await server.stop()).toBe(0);
+      rmSync(local, { recursive: true, force: true });
+    }
+  });
 });
