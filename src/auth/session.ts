@@ -27,6 +27,6 @@ export async function adminOf(auth: Auth, headers: IncomingHttpHeaders): Promise
     headers: new Headers({ cookie }),
     query: { disableCookieCache: true, disableRefresh: true },
   });
-  if (!found || found.user.role !== "admin") return null;
+  if (found?.user.role !== "admin") return null;
   return { id: found.user.id, email: found.user.email };
 }

@@ -31,7 +31,7 @@ export function Link(props: { to: string; children: ReactNode; className?: strin
     event.preventDefault();
     navigate(props.to);
   };
-  const current = currentPath() === props.to ? "page" : undefined;
+  const current = usePath() === props.to ? "page" : undefined;
   return (
     <a href={BASE + props.to} onClick={onClick} className={props.className} aria-current={current}>
       {props.children}

@@ -17,7 +17,7 @@ export function OverviewPage() {
   useEffect(() => {
     const since = new Date(Date.now() - DAY_MS).toISOString();
     api<{ periods: Period[] }>("GET", `/api/audit/usage?bucket=hour&since=${since}`)
-      .then((r) => setPeriods(r.periods))
+      .then((r) => setPeriods(lastDay(r.periods)))
       .catch((e) => setError(messageOf(e)));
   }, []);
 
@@ -60,4 +60,14 @@ export function OverviewPage() {
       )}
     </section>
   );
+}
+
+/** Every hour of the last day, so that quiet hours show as gaps rather than vanish. */
+function lastDay(periods: Period[]): Period[] {
+  const byHour = new Map(periods.map((p) => [p.period.slice(0, 13), p]));
+  const now = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+  return Array.from({ length: 24 }, (_, i) => {
+    const period = new Date(now - (23 - i) * 3_600_000).toISOString();
+    return byHour.get(period.slice(0, 13)) ?? { period, requests: 0, errors: 0 };
+  });
 }
