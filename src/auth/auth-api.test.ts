@@ -98,6 +98,8 @@ describe.each(DATABASES)("dashboard sessions on %s", (database) => {
     ["a cross-site fetch", 403, { "sec-fetch-site": "cross-site" }],
     ["the public origin", 201, { origin: "PUBLIC" }],
     ["a same-origin fetch without Origin", 201, { "sec-fetch-site": "same-origin" }],
+    ["the address the browser used (localhost)", 201, { origin: "http://localhost:80" }],
+    ["another port of that host", 403, { origin: "http://localhost:8080" }],
   ])("a session write from %s answers %i", async (_name, status, headers) => {
     const cookie = await session();
     const extra = Object.fromEntries(

@@ -10,6 +10,9 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 export function isSameOriginWrite(request: FastifyRequest, publicOrigin: string): boolean {
   if (SAFE_METHODS.has(request.method)) return true;
   const origin = request.headers.origin;
-  if (origin !== undefined) return origin === publicOrigin;
+  // The address the browser used counts too (localhost as well as 127.0.0.1): a cross-site page
+  // sends its own origin, and a rebound host name would carry no cookie of ours.
+  if (origin !== undefined)
+    return origin === publicOrigin || origin === `${request.protocol}://${request.host}`;
   return request.headers["sec-fetch-site"] === "same-origin";
 }
