@@ -8,7 +8,8 @@ import { dashboardRoute } from "./auth/dashboard-route.js";
 import { authRoutes } from "./auth/routes.js";
 import { publicRoutes } from "./collections/public-routes.js";
 import { collectionRoutes } from "./collections/routes.js";
-import { installErrorHandlers } from "./http/errors.js";
+import { sendError } from "./http/envelope.js";
+import { clientErrorHandler, installErrorHandlers } from "./http/errors.js";
 import { createGuard } from "./http/guard.js";
 import { healthRoute } from "./http/health-route.js";
 import { installJsonBodyParser } from "./http/json-body.js";
@@ -42,6 +43,11 @@ export async function buildApp(
       ? { logger: false }
       : { loggerInstance: services.logger as FastifyBaseLogger }),
     genReqId: () => randomUUID(),
+    clientErrorHandler,
+    // A URL the router cannot decode gets the one error body like any other bad input.
+    frameworkErrors: (error, request, reply) => {
+      sendError(reply, "BAD_REQUEST", error.message);
+    },
     requestIdHeader: false,
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimitBytes,
@@ -62,6 +68,13 @@ export async function buildApp(
     reply.header("x-request-id", request.id);
   });
   app.addHook("onRequest", createGuard(services));
+  app.addHook("onRequest", async (request, reply) => {
+    // Input, so checked after the guard. PostgreSQL's text cannot hold U+0000, and no path or
+    // filter has a use for it.
+    if (request.url.includes("%00")) {
+      return sendError(reply, "BAD_REQUEST", "NUL characters (%00) are not accepted in URLs");
+    }
+  });
   if (config.logRequests) app.addHook("onResponse", recordRequests(services.audit));
 
   await app.register(swagger, openApiOptions(config.publicBaseUrl));

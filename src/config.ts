@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { isAbsolute, join, resolve } from "node:path";
 import { z } from "zod";
 
@@ -24,7 +25,10 @@ const url = (protocols: string[]) =>
 
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  HOST: z.string().min(1).default("127.0.0.1"),
+  HOST: z
+    .string()
+    .refine(isHost, { message: "must be an IP address or a host name" })
+    .default("127.0.0.1"),
   PORT: z.coerce
     .number({ message: "must be a port number" })
     .int({ message: "must be a port number" })
@@ -35,7 +39,12 @@ const schema = z.object({
   DATABASE_URL: z.string().min(1).optional(),
   REDIS_URL: url(["redis:", "rediss:"]).optional(),
   PUBLIC_BASE_URL: url(["http:", "https:"]).optional(),
-  TRUST_PROXY: z.string().min(1).default("false"),
+  TRUST_PROXY: z
+    .string()
+    .refine(isTrustProxy, {
+      message: "must be true, false, a hop count, or addresses/CIDR blocks separated by commas",
+    })
+    .default("false"),
   AUTH_SECRET: z.string().min(32, { message: "must be at least 32 characters" }).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Requests per hour a key may make unless the key sets its own limit. */
@@ -252,6 +261,26 @@ function parseDatabaseUrl(value: string | undefined, dataDir: string): DatabaseC
     ]);
   }
   return { kind: "sqlite", file: resolve(value) };
+}
+
+function isHost(value: string): boolean {
+  if (isIP(value) !== 0) return true;
+  // Digits and dots alone are meant as an IPv4 address, and this one is not valid.
+  if (/^[\d.]+$/.test(value)) return false;
+  return /^(?=.{1,253}$)[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*$/.test(
+    value,
+  );
+}
+
+/** What proxy-addr takes: its named ranges, addresses and CIDR blocks. */
+function isTrustProxy(value: string): boolean {
+  if (/^(true|false|\d+)$/.test(value)) return true;
+  return value.split(",").every((part) => {
+    const item = part.trim();
+    if (["loopback", "linklocal", "uniquelocal"].includes(item)) return true;
+    const [address = "", prefix] = item.split("/");
+    return isIP(address) !== 0 && (prefix === undefined || /^\d{1,3}$/.test(prefix));
+  });
 }
 
 export type TrustProxy = boolean | string | ((address: string, hop: number) => boolean);

@@ -55,8 +55,16 @@ async function supervise(config: Readonly<Config>): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  const code = (error as NodeJS.ErrnoException).code;
   if (error instanceof ConfigError) {
     console.error(`nftmeta: ${error.message}`);
+  } else if (code === "EADDRINUSE" || code === "EADDRNOTAVAIL" || code === "EACCES") {
+    const { address, port } = error as { address?: string; port?: number };
+    const why =
+      code === "EADDRINUSE" ? "something else listens there" : "the address is not available here";
+    console.error(
+      `nftmeta: cannot listen on ${address ?? "HOST"}:${port ?? "PORT"}: ${why} (HOST, PORT)`,
+    );
   } else {
     console.error("nftmeta: could not start:", error);
   }

@@ -286,10 +286,22 @@ describe("configuration", () => {
     [{ RATE_LIMIT_PER_HOUR: "0" }, /RATE_LIMIT_PER_HOUR: must be at least 1/],
     [{ LOG_LEVEL: "loud" }, /LOG_LEVEL/],
     [{ WORKERS: "2" }, /WORKERS: 2 workers need REDIS_URL/],
+    [{ HOST: "999.1.1.1" }, /HOST: must be an IP address or a host name/],
+    [{ TRUST_PROXY: "maybe" }, /TRUST_PROXY/],
+    [{ REDIS_URL: "redis://127.0.0.1:1" }, /REDIS_URL: Redis does not answer/],
   ])("stops with the variable named for %j", async (bad, message) => {
     const res = await runCli(["check"], { ...env, ...bad });
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(message);
+  });
+
+  it("creates nothing when the SQLite file is not there yet", async () => {
+    const folder = tempFolder();
+    const res = await runCli(["check"], { DATA_DIR: join(folder, "later") });
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/will be created at start/);
+    expect(readdirSync(folder)).toEqual([]);
+    rmSync(folder, { recursive: true });
   });
 
   it("says a good configuration is good", async () => {

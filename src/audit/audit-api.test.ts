@@ -55,6 +55,9 @@ describe.each(DATABASES)("activity log on %s", (database) => {
     expect(posts.json().data.items.map((e: { status: number }) => e.status)).toEqual([403]);
     const future = await audit(`since=${new Date(Date.now() + 60_000).toISOString()}`);
     expect(future.json().data.items).toEqual([]);
+    const byDate = await audit("since=2000-01-01&kind=request");
+    expect(byDate.json().data.items.length).toBeGreaterThan(0);
+    expect((await audit("since=yesterday")).statusCode).toBe(400);
   });
 
   it("pages with a cursor, newest first, without repeats", async () => {

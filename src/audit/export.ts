@@ -26,7 +26,9 @@ function csvLine(values: unknown[]): string {
   const cell = (v: unknown) => {
     const text =
       v === null || v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);
-    return `"${text.replaceAll('"', '""')}"`;
+    // A cell that starts like a formula is run by spreadsheets (OWASP "CSV injection"): quote it.
+    const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+    return `"${safe.replaceAll('"', '""')}"`;
   };
   return `${values.map(cell).join(",")}\r\n`;
 }

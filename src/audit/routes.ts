@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import type { FastifyInstance } from "fastify";
+import { badRequest } from "../errors.js";
 import { ok } from "../http/envelope.js";
 import { errorResponse } from "../http/schemas.js";
 import type { Services } from "../services.js";
@@ -13,8 +14,8 @@ const filterProperties = {
   status: { type: "string", enum: ["1xx", "2xx", "3xx", "4xx", "5xx"] },
   method: { type: "string", enum: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] },
   route: { type: "string", maxLength: 200, description: "A route pattern, e.g. /api/metadata/:id" },
-  since: { type: "string", format: "date-time" },
-  until: { type: "string", format: "date-time" },
+  since: { type: "string", maxLength: 40, description: "An ISO date or date-time" },
+  until: { type: "string", maxLength: 40, description: "An ISO date or date-time" },
 } as const;
 
 interface AuditQuery {
@@ -39,9 +40,19 @@ function filterOf(q: AuditQuery): AuditFilter {
     statusClass: q.status,
     method: q.method,
     route: q.route,
-    since: q.since && new Date(q.since).toISOString(),
-    until: q.until && new Date(q.until).toISOString(),
+    since: q.since && isoTime(q.since, "since"),
+    until: q.until && isoTime(q.until, "until"),
   };
+}
+
+function isoTime(text: string, name: string): string {
+  const at = /^\d{4}-\d\d-\d\d/.test(text) ? Date.parse(text) : Number.NaN;
+  if (Number.isNaN(at)) {
+    throw badRequest(`${name} is not a time`, [
+      { path: `querystring.${name}`, message: "must be an ISO date or date-time" },
+    ]);
+  }
+  return new Date(at).toISOString();
 }
 
 export function auditRoutes(services: Services) {

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { importTokens } from "../collections/import.js";
 import { scanFolder } from "../collections/import-folder.js";
 import { CollectionService, type Standard } from "../collections/service.js";
+import { SLUG_PATTERN } from "../http/schemas.js";
 import { MetadataService } from "../metadata/service.js";
 import { CliError, withDatabase } from "./context.js";
 
@@ -27,6 +28,11 @@ export function importCommand(program: Command): void {
     .option("--strict", "exit 1 when any file is skipped")
     .option("--json", "print the report as JSON")
     .action(async (dir: string, options: ImportOptions) => {
+      if (!new RegExp(SLUG_PATTERN).test(options.collection)) {
+        throw new CliError(
+          "--collection must be a slug: lower-case letters, digits and inner hyphens, up to 64",
+        );
+      }
       if (options.standard && !["erc721", "erc1155"].includes(options.standard)) {
         throw new CliError("--standard must be erc721 or erc1155");
       }

@@ -4,7 +4,8 @@ import { migrateToLatest, openDatabase } from "../db/database.js";
 import { startServer } from "../server.js";
 import { adminCommand } from "./admin.js";
 import { auditCommand } from "./audit.js";
-import { CliError, describeError, withDatabase } from "./context.js";
+import { checkStores } from "./check.js";
+import { CliError, describeError } from "./context.js";
 import { exportCommand } from "./export.js";
 import { importCommand } from "./import.js";
 import { keysCommand } from "./keys.js";
@@ -41,13 +42,12 @@ program
 
 program
   .command("check")
-  .description("check the configuration and that the database answers")
+  .description("check the configuration and that the database (and Redis) answer; changes nothing")
   .action(async () => {
-    await withDatabase(async ({ config, database }) => {
-      await database.ping();
-      console.log(`configuration is valid; ${config.database.kind} database answers`);
-      console.log(`listen: http://${config.host}:${config.port}  data: ${config.dataDir}`);
-    });
+    loadDotEnv();
+    const config = readConfig();
+    for (const line of await checkStores(config)) console.log(line);
+    console.log(`configuration is valid; listen on http://${config.host}:${config.port}`);
   });
 
 adminCommand(program);

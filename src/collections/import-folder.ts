@@ -75,7 +75,7 @@ async function readItem(
     return {
       source: name,
       tokenId,
-      reason: `not valid JSON: ${error.message}`,
+      reason: "not valid JSON",
       details: error.details,
     };
   }

@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+import type { Duplex } from "node:stream";
 import type { FastifyError, FastifyInstance } from "fastify";
 import { AppError, type ErrorCode, type ErrorDetail } from "../errors.js";
 import { JsonInputError } from "../json/raw-json.js";
@@ -19,6 +21,10 @@ const STATUS_CODES: Record<number, ErrorCode> = {
   415: "UNSUPPORTED_MEDIA_TYPE",
 };
 
+/** What the multipart parser (busboy) throws for a body that is not the form it claims to be. */
+const MALFORMED_MULTIPART =
+  /^(Multipart: Boundary not found|Unexpected end of (form|multipart data)|Part terminated early|Malformed part header)/;
+
 /** Turns every failure into the one error body; unknown errors answer a generic 500. */
 export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -34,8 +40,16 @@ export function installErrorHandlers(app: FastifyInstance): void {
       );
       return sendError(reply, "BAD_REQUEST", "Request does not match the expected shape", details);
     }
+    if (MALFORMED_MULTIPART.test(error.message)) {
+      return sendError(reply, "BAD_REQUEST", "Malformed multipart body", [
+        { path: "body", message: error.message },
+      ]);
+    }
     const code = (error.code && FASTIFY_CODES[error.code]) ?? STATUS_CODES[error.statusCode ?? 0];
     if (code) return sendError(reply, code, error.message);
+    // Any other client error a plugin or the router raised (a bad URL, a parameter too long).
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) return sendError(reply, "BAD_REQUEST", error.message);
     if (isStoreUnavailable(error)) {
       request.log.error({ err: error.message }, "database unavailable");
       reply.header("retry-after", 5);
@@ -50,6 +64,8 @@ export function installErrorHandlers(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((request, reply) => {
+    // Token URIs and media are read by browsers from any origin, their 404s included.
+    if (/^\/(metadata|media)\//.test(request.url)) reply.header("access-control-allow-origin", "*");
     return sendError(
       reply,
       "NOT_FOUND",
@@ -92,4 +108,21 @@ function validationDetail(
   const text =
     params.additionalProperty !== undefined ? "is not a known field" : (message ?? "is invalid");
   return { path, message: text };
+}
+
+/**
+ * Answers a request that Node's HTTP parser refused (a broken header, a wrong Content-Length)
+ * in the one error body, since no route or hook ever sees it.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === "ECONNRESET" || !socket.writable) return;
+  const body = JSON.stringify({
+    success: false,
+    error: "Malformed HTTP request",
+    code: "BAD_REQUEST",
+    requestId: randomUUID(),
+  });
+  socket.end(
+    `HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
 }

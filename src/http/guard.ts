@@ -120,11 +120,21 @@ async function authenticate(request: FastifyRequest, deps: GuardDeps): Promise<A
   return { ok: true, user };
 }
 
+function countHeader(rawHeaders: string[], name: string): number {
+  let count = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (rawHeaders[i]?.toLowerCase() === name) count++;
+  }
+  return count;
+}
+
 function presentedKey(request: FastifyRequest): string | { problem: AuthFailure } {
   const auth = request.headers.authorization;
   const header = request.headers["x-api-key"];
   let bearer: string | undefined;
   if (auth !== undefined) {
+    // Node keeps only the first of repeated Authorization headers; two keys are a conflict.
+    if (countHeader(request.raw.rawHeaders, "authorization") > 1) return { problem: "conflicting" };
     const match = /^bearer[ \t]+(\S+)[ \t]*$/i.exec(auth);
     if (!match?.[1]) return { problem: "malformed" };
     bearer = match[1];

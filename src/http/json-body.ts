@@ -10,7 +10,8 @@ export function installJsonBodyParser(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   const parse = (_request: unknown, body: Buffer, done: (e: Error | null, v?: unknown) => void) => {
     try {
-      done(null, parseJsonBytes(body));
+      // An empty body with a JSON type (many clients send the header on DELETE) is no body.
+      done(null, body.length === 0 ? undefined : parseJsonBytes(body));
     } catch (error) {
       done(error as Error, undefined);
     }

@@ -73,7 +73,7 @@ describe("raw text is kept value-for-value", () => {
   });
 
   it("gives the same values as JSON.parse", () => {
-    const texts = ['{"a":[1,-2.5e3,true,false,null,"\\t\\u0000"]}', '"x"', "0", "[]", "{}"];
+    const texts = ['{"a":[1,-2.5e3,true,false,null,"\\t\\u0001"]}', '"x"', "0", "[]", "{}"];
     for (const text of texts) expect(parseJsonText(text)).toEqual(JSON.parse(text));
   });
 });
@@ -315,5 +315,13 @@ describe("mergePatchRaw", () => {
     const patch = rawJsonOf(parseJsonText('{ "attributes": [ { "value": 1 } ] }')) ?? "";
 
     expect(mergePatchRaw(stored, patch)).toBe('{"name":"x","attributes":[{"value":1}]}');
+  });
+});
+
+describe("U+0000", () => {
+  it("is refused in values and keys, so that SQLite and PostgreSQL store the same things", () => {
+    expect(problemOf(() => parseJsonText('{"name":"a\\u0000b"}')).message).toMatch(/U\+0000/);
+    expect(problemOf(() => parseJsonText('{"a\\u0000":1}')).message).toMatch(/U\+0000/);
+    expect(parseJsonText('{"name":"a\\u0001b"}')).toEqual({ name: "a\u0001b" });
   });
 });

@@ -346,6 +346,9 @@ class Parser {
     const offset = this.pos;
     const high = this.unicodeEscapeAt(offset);
     if (high === -1) this.fail('"\\u" needs four hex digits');
+    // PostgreSQL's text cannot hold U+0000, and no metadata field has a use for it: refusing it
+    // here keeps both databases answering the same.
+    if (high === 0) this.fail("U+0000 is not accepted in strings", offset);
     if (high < 0xd800 || high > 0xdfff) {
       this.pos += 6;
       return String.fromCharCode(high);

@@ -114,7 +114,8 @@ describe.each(DATABASES)("key management API on %s", (database) => {
       scopes: ["metadata:read"],
       ipAllowlist: ["10.0.0.0/33"],
     });
-    expect(bad.statusCode).toBe(422);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().details[0].path).toBe("body.ipAllowlist[0]");
   });
 
   it("refuses a revoked key on its next request", async () => {
@@ -153,6 +154,25 @@ describe.each(DATABASES)("key management API on %s", (database) => {
     vi.setSystemTime(Date.now() + 2_000);
     expect((await use(old.key)).statusCode).toBe(401);
     expect((await use(fresh.key)).statusCode).toBe(200);
+  });
+
+  it("rotates with the default grace when no body is sent, and refuses a new key already expired", async () => {
+    const old = (await create({ name: "plain", scopes: ["metadata:read"] })).json().data;
+    const res = await t.app.inject({
+      method: "POST",
+      url: `/api/keys/${old.id}/rotate`,
+      headers: { authorization: `Bearer ${admin}`, "x-api-version": "v1" },
+    });
+    expect(res.statusCode).toBe(201);
+    rememberKey(res.json().data.key);
+    const hours = (Date.parse(res.json().data.previous.expiresAt) - Date.now()) / 3_600_000;
+    expect(Math.round(hours)).toBe(24);
+    const past = await create({
+      name: "past",
+      scopes: ["metadata:read"],
+      expiresAt: new Date(Date.now() - 1000).toISOString(),
+    });
+    expect(past.statusCode).toBe(400);
   });
 
   it("rotates with a grace of 0 by revoking the old key at once", async () => {

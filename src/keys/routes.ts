@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { adminEntry } from "../audit/admin-entry.js";
 import { usage } from "../audit/queries.js";
-import { invalidDocument } from "../errors.js";
+import { badRequest } from "../errors.js";
 import { ok, page } from "../http/envelope.js";
 import { principalOf, requireScopes } from "../http/principal.js";
 import { envelope, errorResponse, idParams, pageOf, pageQuery } from "../http/schemas.js";
@@ -70,7 +70,8 @@ function checkAllowlist(list: string[] | null | undefined): void {
     const problem = cidrProblem(cidr);
     return problem ? [{ path: `body.ipAllowlist[${i}]`, message: problem }] : [];
   });
-  if (details.length > 0) throw invalidDocument(details);
+  if (details.length > 0)
+    throw badRequest("ipAllowlist holds something that is not a CIDR block", details);
 }
 
 export function keyRoutes(services: Services) {
@@ -125,6 +126,11 @@ export function keyRoutes(services: Services) {
         const body = request.body;
         requireScopes(request, body.scopes);
         checkAllowlist(body.ipAllowlist);
+        if (body.expiresAt && Date.parse(body.expiresAt) <= Date.now()) {
+          throw badRequest("A new key cannot expire in the past", [
+            { path: "body.expiresAt", message: "must be in the future" },
+          ]);
+        }
         const { apiKey, key } = await createKey(db, {
           ...body,
           createdBy: principalOf(request).keyId ?? principalOf(request).userId,
@@ -217,6 +223,10 @@ export function keyRoutes(services: Services) {
       "/api/keys/:id/rotate",
       {
         config: { scope: "keys:manage" },
+        // The body is optional: no body means the default grace period.
+        preValidation: async (request) => {
+          request.body ??= {};
+        },
         schema: {
           tags: ["keys"],
           description:

@@ -31,6 +31,10 @@ export function mediaContentRoute(services: Services) {
         },
       },
     };
+    // Browsers read media from any origin; its errors too, or a page cannot tell what failed.
+    app.addHook("onRequest", async (_request, reply) => {
+      reply.header("access-control-allow-origin", "*");
+    });
     app.get<{ Params: { address: string } }>(
       "/media/:address",
       { config: { public: true }, schema },

@@ -244,7 +244,7 @@ export function metadataRoutes(services: Services) {
       },
       async (request) => {
         const before = await metadata.get(request.params.id);
-        const deleted = await metadata.delete(before.id);
+        const deleted = await metadata.delete(before.id, preconditionOf(request));
         services.audit.record(
           adminEntry(request, "metadata.deleted", before.id, metadataJson(before), null),
         );

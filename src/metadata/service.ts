@@ -202,14 +202,18 @@ export class MetadataService {
     return this.replace(id, doc, pre, `restore:${version}`);
   }
 
-  async delete(id: string): Promise<{ id: string }> {
+  /** Deletes a record and its history; with a precondition, only the version the caller read. */
+  async delete(id: string, pre: Precondition = {}): Promise<{ id: string }> {
+    const current = await this.get(id);
+    checkPrecondition(current, pre);
     const row = await this.db
       .deleteFrom("metadata")
       .where("id", "=", id)
-      .returning(["id", "collection", "token_id"])
+      .where("version", "=", current.version)
+      .returning("id")
       .executeTakeFirst();
-    if (!row) throw notFound("Metadata");
-    await this.forget([{ id, collection: row.collection, tokenId: row.token_id }]);
+    if (!row) throw staleVersion(current);
+    await this.forget([current]);
     return { id };
   }
 

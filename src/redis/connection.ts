@@ -9,6 +9,7 @@ import type { Logger } from "pino";
 export class RedisConnection {
   readonly client: Redis;
   private down = false;
+  private closing = false;
   private readonly backListeners: (() => void)[] = [];
 
   constructor(
@@ -46,14 +47,12 @@ export class RedisConnection {
   }
 
   async close(): Promise<void> {
-    this.down = false;
-    this.client.removeAllListeners("error");
-    this.client.on("error", () => {});
+    this.closing = true;
     await this.client.quit().catch(() => this.client.disconnect());
   }
 
   private markDown(error: Error): void {
-    if (this.down) return;
+    if (this.down || this.closing) return;
     this.down = true;
     this.log.warn(
       { err: error.message },
