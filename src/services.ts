@@ -53,7 +53,7 @@ export function createServices(
     db,
     verifier: new KeyVerifier(db, { events: shared.keyEvents }),
     counters: shared.counters,
-    metadata: new MetadataService(db, shared.cache),
+    metadata: new MetadataService(db, shared.cache, database.query),
     collections: new CollectionService(db, shared.cache),
     audit: new AuditLog(db, { retentionDays: config.auditRetentionDays }),
     auth: createAuth(config, database),

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { publicKey } from "../cache/hot-cache.js";
-import type { Db } from "../db/database.js";
+import type { Db, FastQuery } from "../db/database.js";
 import { sendError } from "../http/envelope.js";
 import { etagOf } from "../metadata/document.js";
 import type { Services } from "../services.js";
@@ -19,7 +19,8 @@ interface PublicDocument {
  * and `contract.json` (EIP-7572). No key; only collections marked public; CORS on every answer.
  */
 export function publicRoutes(services: Services) {
-  const { db, collections, config, cache } = services;
+  const { db, collections, config, cache, database } = services;
+  const reads = publicReads(db, database.query);
   const cacheControl = `public, max-age=${config.publicCacheSeconds}`;
 
   return async function register(app: FastifyInstance) {
@@ -67,7 +68,7 @@ export function publicRoutes(services: Services) {
       const cut = cached.indexOf("\n");
       return { etag: cached.slice(0, cut), document: cached.slice(cut + 1) };
     }
-    const found = await findPublicToken(db, collection, id);
+    const found = await findPublicToken(reads, collection, id);
     if (found) cache.fill(key, `${found.etag}\n${found.document}`);
     return found;
   }
@@ -92,25 +93,44 @@ function publicCacheKey(collection: string, id: string): string | undefined {
  * that clients substitute for `{id}` ("0000…0010" is token 16 there, token 10 elsewhere).
  */
 async function findPublicToken(
-  db: Db,
+  reads: PublicReads,
   collection: string,
   id: string,
 ): Promise<PublicDocument | undefined> {
   const decimal = parseDecimalTokenId(id);
   const hex = parseHexTokenId(id);
-  if (decimal === undefined && hex === undefined) return undefined;
-  const rows = await db
-    .selectFrom("metadata as m")
-    .innerJoin("collections as c", "c.slug", "m.collection")
-    .select(["m.document", "m.etag", "m.token_key", "c.standard"])
-    .where("m.collection", "=", collection)
-    .where("c.public", "=", 1)
-    .where("m.token_key", "in", [decimal, hex].filter((v) => v !== undefined).map(tokenKey))
-    .execute();
+  const first = decimal ?? hex;
+  if (first === undefined) return undefined;
+  // The parameters in the order of the compiled query: collection, public = 1, the two keys.
+  const keys = [tokenKey(first), tokenKey(hex ?? first)];
+  const rows = (await reads.query(reads.sql, [collection, 1, ...keys])) as {
+    document: string;
+    etag: string;
+    token_key: string;
+    standard: string;
+  }[];
   const wanted = (standard: string) =>
     standard === "erc1155" && hex !== undefined ? tokenKey(hex) : decimal && tokenKey(decimal);
   const row = rows.find((r) => r.token_key === wanted(r.standard));
   return row && { document: row.document, etag: row.etag };
+}
+
+interface PublicReads {
+  query: FastQuery;
+  sql: string;
+}
+
+/** Both readings of an id in one query, compiled once: the public route is a hot path. */
+function publicReads(db: Db, query: FastQuery): PublicReads {
+  const sql = db
+    .selectFrom("metadata as m")
+    .innerJoin("collections as c", "c.slug", "m.collection")
+    .select(["m.document", "m.etag", "m.token_key", "c.standard"])
+    .where("m.collection", "=", "")
+    .where("c.public", "=", 1)
+    .where("m.token_key", "in", ["", ""])
+    .compile();
+  return { sql: sql.sql, query };
 }
 
 function sendDocument(

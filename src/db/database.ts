@@ -1,5 +1,9 @@
-import { Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+import { CompiledQuery, Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
 import type { DatabaseConfig } from "../config.js";
+import type { FastQuery } from "./dialects/parts.js";
+
+export type { FastQuery };
+
 import { postgresDialect } from "./dialects/postgres.js";
 import { sqliteDialect } from "./dialects/sqlite.js";
 import * as initial from "./migrations/0001-initial.js";
@@ -15,15 +19,23 @@ export interface DatabaseHandle {
   kind: DatabaseConfig["kind"];
   /** Resolves when the database answers; rejects otherwise. */
   ping: () => Promise<void>;
+  /** Runs SQL compiled once by Kysely with new parameters, for the hot read paths. */
+  query: FastQuery;
   close: () => Promise<void>;
 }
 
 /** Opens the configured database. Migrations are not run here: see migrateToLatest. */
 export function openDatabase(config: DatabaseConfig): DatabaseHandle {
-  const { dialect, ping } =
+  const { dialect, ping, query } =
     config.kind === "sqlite" ? sqliteDialect(config.file) : postgresDialect(config.url);
   const db = new Kysely<Database>({ dialect });
-  return { db, kind: config.kind, ping, close: () => db.destroy() };
+  return { db, kind: config.kind, ping, query, close: () => db.destroy() };
+}
+
+/** FastQuery through Kysely itself, for callers given only a Kysely instance. */
+export function kyselyQuery(db: Db): FastQuery {
+  return async (sql, parameters) =>
+    (await db.executeQuery(CompiledQuery.raw(sql, [...parameters]))).rows;
 }
 
 // Listed in code rather than read from a folder, so that the built service needs no file lookups.

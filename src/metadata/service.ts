@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { sql, type Transaction } from "kysely";
 import { type HotCache, NoCache, publicKeysOf, recordKey } from "../cache/hot-cache.js";
 import { tokenKey } from "../collections/token-id.js";
-import type { Db } from "../db/database.js";
+import { type Db, type FastQuery, kyselyQuery } from "../db/database.js";
 import type { Database, MetadataRow } from "../db/schema.js";
 import { AppError, badRequest, conflict, notFound } from "../errors.js";
 import { mergePatchRaw, parseJsonText } from "../json/raw-json.js";
@@ -75,10 +75,16 @@ export function toRecord(row: MetadataRow): MetadataRecord {
 }
 
 export class MetadataService {
+  /** The hot read's SQL, compiled once by Kysely. */
+  private readonly recordByIdSql: string;
+
   constructor(
     private readonly db: Db,
     private readonly cache: HotCache = new NoCache(),
-  ) {}
+    private readonly query: FastQuery = kyselyQuery(db),
+  ) {
+    this.recordByIdSql = db.selectFrom("metadata").selectAll().where("id", "=", "").compile().sql;
+  }
 
   /** The record as GET /api/metadata/:id serves it, from the shared cache when it is there. */
   async getServed(id: string): Promise<{ etag: string; json: string }> {
@@ -88,7 +94,9 @@ export class MetadataService {
       const cut = cached.indexOf("\n");
       return { etag: cached.slice(0, cut), json: cached.slice(cut + 1) };
     }
-    const record = await this.get(id);
+    const [row] = (await this.query(this.recordByIdSql, [id])) as MetadataRow[];
+    if (!row) throw notFound("Metadata");
+    const record = toRecord(row);
     const served = { etag: recordEtag(record), json: metadataJson(record) };
     this.cache.fill(key, `${served.etag}\n${served.json}`);
     return served;

@@ -1,10 +1,14 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import SqliteDatabase from "better-sqlite3";
-import { type Dialect, SqliteDialect } from "kysely";
+import { SqliteDialect } from "kysely";
+import type { DialectParts } from "./parts.js";
+
+/** Prepared statements kept at most: Kysely writes a handful of distinct statements per route. */
+const STATEMENTS = 500;
 
 /** The embedded default: one SQLite file, written ahead and synced on every commit. */
-export function sqliteDialect(file: string): { dialect: Dialect; ping: () => Promise<void> } {
+export function sqliteDialect(file: string): DialectParts {
   mkdirSync(dirname(file), { recursive: true });
   const database = new SqliteDatabase(file);
   database.pragma("journal_mode = WAL");
@@ -13,8 +17,32 @@ export function sqliteDialect(file: string): { dialect: Dialect; ping: () => Pro
   database.pragma("foreign_keys = ON");
   // The CLI may write while the server runs; wait for the lock rather than fail.
   database.pragma("busy_timeout = 5000");
-  const ping = async () => {
-    database.prepare("select 1").get();
+  const prepare = statementCache(database);
+  return {
+    // Kysely prepares every query anew; preparing costs more than running a lookup by key.
+    dialect: new SqliteDialect({ database: { prepare, close: () => database.close() } }),
+    ping: async () => {
+      prepare("select 1").get();
+    },
+    query: async (sql, parameters) => prepare(sql).all(parameters),
   };
-  return { dialect: new SqliteDialect({ database }), ping };
+}
+
+/** Prepares each distinct statement once, keeping the most recently used ones. */
+function statementCache(database: SqliteDatabase.Database) {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return (sql: string): SqliteDatabase.Statement => {
+    let statement = cache.get(sql);
+    if (statement) {
+      cache.delete(sql);
+    } else {
+      statement = database.prepare(sql);
+      if (cache.size >= STATEMENTS) {
+        const oldest = cache.keys().next().value;
+        if (oldest !== undefined) cache.delete(oldest);
+      }
+    }
+    cache.set(sql, statement);
+    return statement;
+  };
 }
