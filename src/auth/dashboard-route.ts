@@ -26,16 +26,21 @@ export function dashboardRoute(root: string = WEB_ROOT): FastifyPluginAsync {
   return async (app) => {
     await app.register(fastifyStatic, { root, serve: false });
 
-    app.get("/admin", (_request, reply) => page(reply, root));
-    app.get<{ Params: { "*": string } }>("/admin/*", (request, reply) => {
-      const path = request.params["*"];
-      if (/^assets\/[\w.-]+$/.test(path)) {
-        // Built file names carry a content hash, so they never change under one name.
-        security(reply).header("cache-control", "public, max-age=31536000, immutable");
-        return reply.sendFile(path, root);
-      }
-      return page(reply, root);
-    });
+    // The dashboard's pages are not part of the API, so they stay out of its OpenAPI document.
+    app.get("/admin", { schema: { hide: true } }, (_request, reply) => page(reply, root));
+    app.get<{ Params: { "*": string } }>(
+      "/admin/*",
+      { schema: { hide: true } },
+      (request, reply) => {
+        const path = request.params["*"];
+        if (/^assets\/[\w.-]+$/.test(path)) {
+          // Built file names carry a content hash, so they never change under one name.
+          security(reply).header("cache-control", "public, max-age=31536000, immutable");
+          return reply.sendFile(path, root);
+        }
+        return page(reply, root);
+      },
+    );
   };
 }
 

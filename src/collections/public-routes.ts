@@ -29,12 +29,16 @@ export function publicRoutes(services: Services) {
       reply.header("access-control-expose-headers", "ETag");
     });
 
-    app.options("/metadata/*", { config: { public: true } }, async (_request, reply) => {
-      reply.header("access-control-allow-methods", "GET, HEAD, OPTIONS");
-      reply.header("access-control-allow-headers", "If-None-Match");
-      reply.header("access-control-max-age", "86400");
-      return reply.code(204).send();
-    });
+    app.options(
+      "/metadata/*",
+      { config: { public: true }, schema: { hide: true } },
+      async (_request, reply) => {
+        reply.header("access-control-allow-methods", "GET, HEAD, OPTIONS");
+        reply.header("access-control-allow-headers", "If-None-Match");
+        reply.header("access-control-max-age", "86400");
+        return reply.code(204).send();
+      },
+    );
 
     app.get<{ Params: { collection: string; token: string } }>(
       "/metadata/:collection/:token",
