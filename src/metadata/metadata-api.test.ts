@@ -245,6 +245,24 @@ describe.each(DATABASES)("metadata API on %s", (database) => {
       expect(invalid.statusCode).toBe(422);
     });
 
+    it("never serves a write that is not committed yet", async () => {
+      const { id } = (await create({ document: { name: "committed" } })).json().data;
+      await expect(
+        t.services.db.transaction().execute(async (trx) => {
+          await trx
+            .updateTable("metadata")
+            .set({ document: '{"name":"in flight"}' })
+            .where("id", "=", id)
+            .execute();
+          const during = await t.call("GET", `/api/metadata/${id}`, { key });
+          expect(during.json().data.document).toEqual({ name: "committed" });
+          throw new Error("roll back");
+        }),
+      ).rejects.toThrow("roll back");
+      const after = await t.call("GET", `/api/metadata/${id}`, { key });
+      expect(after.json().data.document).toEqual({ name: "committed" });
+    });
+
     it("deletes with 200 and the id, then answers 404", async () => {
       const { id } = (await create({ document: {} })).json().data;
       const del = await t.call("DELETE", `/api/metadata/${id}`, { key });

@@ -18,13 +18,27 @@ export function sqliteDialect(file: string): DialectParts {
   // The CLI may write while the server runs; wait for the lock rather than fail.
   database.pragma("busy_timeout = 5000");
   const prepare = statementCache(database);
+  // The hot reads go through a connection of their own: on Kysely's, a read could land inside a
+  // transaction that is still open and see rows that are not committed yet. In WAL mode a reader
+  // sees the last commit and never waits for the writer.
+  const reader = new SqliteDatabase(file, { readonly: true });
+  reader.pragma("busy_timeout = 5000");
+  const prepareRead = statementCache(reader);
   return {
     // Kysely prepares every query anew; preparing costs more than running a lookup by key.
-    dialect: new SqliteDialect({ database: { prepare, close: () => database.close() } }),
+    dialect: new SqliteDialect({
+      database: {
+        prepare,
+        close: () => {
+          reader.close();
+          database.close();
+        },
+      },
+    }),
     ping: async () => {
       prepare("select 1").get();
     },
-    query: async (sql, parameters) => prepare(sql).all(parameters),
+    query: async (sql, parameters) => prepareRead(sql).all(parameters),
   };
 }
 
