@@ -55,7 +55,10 @@ export function createServices(
     counters: shared.counters,
     metadata: new MetadataService(db, shared.cache, database.query),
     collections: new CollectionService(db, shared.cache),
-    audit: new AuditLog(db, { retentionDays: config.auditRetentionDays }),
+    audit: new AuditLog(db, {
+      retentionDays: config.auditRetentionDays,
+      writer: database.batchWriter,
+    }),
     auth: createAuth(config, database),
     media: new MediaService(db, openMediaStore(config), config),
     cache: shared.cache,

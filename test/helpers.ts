@@ -8,19 +8,12 @@ import { buildApp } from "../src/app.js";
 import { readConfig } from "../src/config.js";
 import { migrateToLatest, openDatabase } from "../src/db/database.js";
 import { createKey } from "../src/keys/key-store.js";
-import type { Scope } from "../src/keys/scopes.js";
+import { SCOPES, type Scope } from "../src/keys/scopes.js";
 import { createServices, type Services, startServices, stopServices } from "../src/services.js";
 import { logStream, rememberKey } from "./run-output.js";
 
 export { REPO_ROOT } from "./paths.js";
-export const ALL_SCOPES: Scope[] = [
-  "metadata:read",
-  "metadata:write",
-  "media:read",
-  "media:write",
-  "keys:manage",
-  "audit:read",
-];
+export const ALL_SCOPES: Scope[] = [...SCOPES];
 
 export type DatabaseKind = "sqlite" | "postgres";
 

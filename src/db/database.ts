@@ -1,8 +1,8 @@
 import { CompiledQuery, Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
 import type { DatabaseConfig } from "../config.js";
-import type { FastQuery } from "./dialects/parts.js";
+import type { BatchWriter, FastQuery } from "./dialects/parts.js";
 
-export type { FastQuery };
+export type { BatchWriter, FastQuery };
 
 import { postgresDialect } from "./dialects/postgres.js";
 import { sqliteDialect } from "./dialects/sqlite.js";
@@ -21,15 +21,17 @@ export interface DatabaseHandle {
   ping: () => Promise<void>;
   /** Runs SQL compiled once by Kysely with new parameters, for the hot read paths. */
   query: FastQuery;
+  /** Appends rows off the main thread when the database needs the process to do the work. */
+  batchWriter: BatchWriter | undefined;
   close: () => Promise<void>;
 }
 
 /** Opens the configured database. Migrations are not run here: see migrateToLatest. */
 export function openDatabase(config: DatabaseConfig): DatabaseHandle {
-  const { dialect, ping, query } =
+  const { dialect, ping, query, batchWriter } =
     config.kind === "sqlite" ? sqliteDialect(config.file) : postgresDialect(config.url);
   const db = new Kysely<Database>({ dialect });
-  return { db, kind: config.kind, ping, query, close: () => db.destroy() };
+  return { db, kind: config.kind, ping, query, batchWriter, close: () => db.destroy() };
 }
 
 /** FastQuery through Kysely itself, for callers given only a Kysely instance. */

@@ -1,6 +1,6 @@
 import Fastify from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, type TestApp } from "../../test/helpers.js";
+import { ALL_SCOPES, startTestApp, type TestApp } from "../../test/helpers.js";
 import { hashKey } from "../keys/key-format.js";
 import { revokeKey } from "../keys/key-store.js";
 import { enforceRoutePolicy } from "./route-policy.js";
@@ -160,14 +160,7 @@ describe("scopes", () => {
   ];
 
   it.each(routes)("%s %s needs %s", async (method, url, scope) => {
-    const others = [
-      "metadata:read",
-      "metadata:write",
-      "media:read",
-      "media:write",
-      "keys:manage",
-      "audit:read",
-    ].filter((s) => s !== scope) as Parameters<TestApp["key"]>[0];
+    const others = ALL_SCOPES.filter((s) => s !== scope);
     const key = await t.key(others);
     const body = method === "GET" || method === "DELETE" ? undefined : {};
     const res = await t.call(method, url, { key, body });

@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import SqliteDatabase from "better-sqlite3";
 import { SqliteDialect } from "kysely";
 import type { DialectParts } from "./parts.js";
+import { sqliteBatchWriter } from "./sqlite-writer.js";
 
 /** Prepared statements kept at most: Kysely writes a handful of distinct statements per route. */
 const STATEMENTS = 500;
@@ -24,12 +25,15 @@ export function sqliteDialect(file: string): DialectParts {
   const reader = new SqliteDatabase(file, { readonly: true });
   reader.pragma("busy_timeout = 5000");
   const prepareRead = statementCache(reader);
+  const batchWriter = sqliteBatchWriter(file);
   return {
+    batchWriter,
     // Kysely prepares every query anew; preparing costs more than running a lookup by key.
     dialect: new SqliteDialect({
       database: {
         prepare,
         close: () => {
+          void batchWriter.close();
           reader.close();
           database.close();
         },
