@@ -78,9 +78,11 @@ function removeWorkDirs() {
 async function runScenario(scenario, targets, fixture) {
   const workDir = await mkdtemp(join(tmpdir(), `nftmeta-bench-${scenario.name}-`));
   workDirs.add(workDir);
+  // A scenario on shared servers makes its own database first, and removes it after.
+  const stores = scenario.setup ? await scenario.setup() : { env: {}, teardown: async () => {} };
   try {
     const profile = profileArgs(scenario.name, RESULTS_DIR);
-    const env = serviceEnv(workDir, { ...scenario.env, ...extraEnv() });
+    const env = serviceEnv(workDir, { ...scenario.env, ...stores.env, ...extraEnv() });
     const { service, data } = await startWithData(env, fixture, profile);
     const plans = await planTargets(targets, data, service.url);
     const bare = await startBareFor(plans, workDir);
@@ -103,6 +105,7 @@ async function runScenario(scenario, targets, fixture) {
     };
   } finally {
     await stopAll();
+    await stores.teardown();
     removeWorkDirs();
   }
 }

@@ -1,3 +1,4 @@
+import pg from "pg";
 import { apiHeaders, COLLECTION } from "./prepare.mjs";
 
 /**
@@ -16,13 +17,45 @@ export const SCENARIOS = [
     env: {},
   },
   {
+    name: "sqlite-no-activity-log",
+    description: "as sqlite, with the activity log of requests off (ACTIVITY_LOG_REQUESTS=false)",
+    env: { ACTIVITY_LOG_REQUESTS: "false" },
+  },
+  {
+    name: "postgres-redis",
+    description: "scale-out: PostgreSQL database of its own, Redis limits and read cache",
+    env: {},
+    requires: ["TEST_POSTGRES_URL", "TEST_REDIS_URL"],
+    setup: () => postgresDatabase(process.env.TEST_POSTGRES_URL, process.env.TEST_REDIS_URL),
+  },
+  {
     name: "log-info",
     description: "as sqlite, with LOG_LEVEL=info: one log line per request, written to a file",
     env: { LOG_LEVEL: "info" },
   },
 ];
 
-export const DEFAULT_SCENARIOS = ["sqlite"];
+export const DEFAULT_SCENARIOS = ["sqlite", "sqlite-no-activity-log", "postgres-redis"];
+
+/** A database made for one run on the shared PostgreSQL server, dropped after it. */
+async function postgresDatabase(adminUrl, redisUrl) {
+  const name = `nftmeta_bench_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    env: { DATABASE_URL: url.toString(), REDIS_URL: redisUrl },
+    teardown: async () => {
+      const client = new pg.Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}
 
 /**
  * The routes measured against the service. `request` builds the path and headers from the
