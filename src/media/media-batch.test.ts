@@ -19,7 +19,7 @@ interface Result {
   fileName: string;
   status: number;
   data?: { cid: string; width: number; height: number; mimeType: string };
-  error?: { code: string };
+  error?: { code: string; error?: string };
 }
 
 /**
@@ -115,7 +115,7 @@ describe.each(STORES)("media batch on the %s store", (store) => {
         expect(results).toHaveLength(c.count);
         for (const [i, r] of results.entries()) {
           const data = files[i]?.data as Buffer;
-          expect(r.status, `${c.slug}/${r.fileName}`).toBe(201);
+          expect(r.status, `${c.slug}/${r.fileName}: ${JSON.stringify(r.error)}`).toBe(201);
           expect(r.data).toMatchObject({
             mimeType: "image/png",
             width: c.width,

@@ -18,7 +18,7 @@ parentPort.on("message", ({ id, sql, rows }) => {
     }
     db.transaction(() => {
       for (const row of rows) statement.run(row);
-    })();
+    }).immediate();
     parentPort.postMessage({ id });
   } catch (error) {
     parentPort.postMessage({ id, error: String(error && error.message) });

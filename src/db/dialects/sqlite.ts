@@ -31,7 +31,11 @@ export function sqliteDialect(file: string): DialectParts {
     // Kysely prepares every query anew; preparing costs more than running a lookup by key.
     dialect: new SqliteDialect({
       database: {
-        prepare,
+        // Kysely opens transactions with a plain (deferred) BEGIN. Under WAL, a deferred
+        // transaction that has read and then writes fails at once with SQLITE_BUSY when another
+        // connection (the CLI, the log writer) committed in between; IMMEDIATE takes the write
+        // lock first and waits its turn through the busy timeout instead.
+        prepare: (sql: string) => prepare(sql === "begin" ? "begin immediate" : sql),
         close: () => {
           void batchWriter.close();
           reader.close();
