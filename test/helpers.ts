@@ -141,3 +141,25 @@ export function sampleDocument(n: number): Record<string, unknown> {
     ],
   };
 }
+
+/** A request entry of the activity log, as the writer takes it. */
+export function auditEntry(requestId: string) {
+  return {
+    kind: "request" as const,
+    request_id: requestId,
+    key_id: null,
+    user_id: null,
+    method: "GET",
+    route: "/api/metadata",
+    path: "/api/metadata",
+    status: 200,
+    latency_ms: 1,
+    ip: "127.0.0.1",
+    user_agent: null,
+    reason: null,
+    action: null,
+    target: null,
+    before: null,
+    after: null,
+  };
+}

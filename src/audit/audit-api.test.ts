@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DATABASES, startTestApp, type TestApp } from "../../test/helpers.js";
+import { auditEntry, DATABASES, startTestApp, type TestApp } from "../../test/helpers.js";
 import { AuditLog } from "./audit-log.js";
 
 describe.each(DATABASES)("activity log on %s", (database) => {
@@ -126,7 +126,7 @@ describe("the activity log writer", () => {
     const t = await startTestApp();
     try {
       const log = new AuditLog(t.services.db, { maxQueued: 5 });
-      for (let i = 0; i < 8; i++) log.record(entry(`r${i}`));
+      for (let i = 0; i < 8; i++) log.record(auditEntry(`r${i}`));
       expect(log.getStats()).toEqual({ written: 0, dropped: 3, queued: 5 });
       await log.flush();
       expect(log.getStats()).toEqual({ written: 5, dropped: 3, queued: 0 });
@@ -140,7 +140,7 @@ describe("the activity log writer", () => {
     try {
       const log = new AuditLog(t.services.db);
       await t.services.db.schema.alterTable("audit_log").renameTo("audit_away").execute();
-      log.record(entry("kept"));
+      log.record(auditEntry("kept"));
       await log.flush();
       expect(log.getStats().queued).toBe(1);
       await t.services.db.schema.alterTable("audit_away").renameTo("audit_log").execute();
@@ -155,10 +155,10 @@ describe("the activity log writer", () => {
     const t = await startTestApp();
     try {
       const old = new AuditLog(t.services.db, { now: () => Date.now() - 91 * 86_400_000 });
-      old.record(entry("old"));
+      old.record(auditEntry("old"));
       await old.flush();
       const log = new AuditLog(t.services.db, { retentionDays: 90 });
-      log.record(entry("new"));
+      log.record(auditEntry("new"));
       await log.flush();
       expect(await log.prune()).toBe(1);
       const left = await t.services.db.selectFrom("audit_log").select("request_id").execute();
@@ -168,24 +168,3 @@ describe("the activity log writer", () => {
     }
   });
 });
-
-function entry(requestId: string) {
-  return {
-    kind: "request" as const,
-    request_id: requestId,
-    key_id: null,
-    user_id: null,
-    method: "GET",
-    route: "/api/metadata",
-    path: "/api/metadata",
-    status: 200,
-    latency_ms: 1,
-    ip: "127.0.0.1",
-    user_agent: null,
-    reason: null,
-    action: null,
-    target: null,
-    before: null,
-    after: null,
-  };
-}

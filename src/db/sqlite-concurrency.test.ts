@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sampleDocument, startTestApp, type TestApp } from "../../test/helpers.js";
+import { auditEntry, sampleDocument, startTestApp, type TestApp } from "../../test/helpers.js";
 
 // Regression: a deferred transaction that read, then wrote, failed at once with SQLITE_BUSY
 // whenever the activity log's writer thread had committed in between.
@@ -24,7 +24,7 @@ describe("SQLite writes while the activity log writer commits", () => {
     }
     const statuses: number[] = [];
     for (let round = 0; round < 5; round++) {
-      for (let i = 0; i < 3000; i++) t.services.audit.record(entry(`bulk-${round}-${i}`));
+      for (let i = 0; i < 3000; i++) t.services.audit.record(auditEntry(`bulk-${round}-${i}`));
       const flushing = t.services.audit.flush();
       const answers = await Promise.all(
         ids.map((id, n) =>
@@ -40,24 +40,3 @@ describe("SQLite writes while the activity log writer commits", () => {
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
   });
 });
-
-function entry(requestId: string) {
-  return {
-    kind: "request" as const,
-    request_id: requestId,
-    key_id: null,
-    user_id: null,
-    method: "GET",
-    route: "/api/metadata",
-    path: "/api/metadata",
-    status: 200,
-    latency_ms: 1,
-    ip: "127.0.0.1",
-    user_agent: null,
-    reason: null,
-    action: null,
-    target: null,
-    before: null,
-    after: null,
-  };
-}

@@ -29,3 +29,12 @@ export async function consume(
   const { count, resetAtMs } = await store.hit(key, windowSeconds);
   return { allowed: count <= limit, limit, remaining: Math.max(0, limit - count), resetAtMs };
 }
+
+/** A count as rate-limiter-flexible reports it, or an empty window when it has none. */
+export function countOf(
+  res: { consumedPoints: number; msBeforeNext: number } | null,
+  windowSeconds: number,
+): { count: number; resetAtMs: number } {
+  if (!res) return { count: 0, resetAtMs: Date.now() + windowSeconds * 1000 };
+  return { count: res.consumedPoints, resetAtMs: Date.now() + res.msBeforeNext };
+}

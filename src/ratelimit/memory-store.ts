@@ -1,5 +1,5 @@
 import { RateLimiterMemory } from "rate-limiter-flexible";
-import type { CounterStore } from "./limiter.js";
+import { type CounterStore, countOf } from "./limiter.js";
 
 /**
  * Counters in this process. Each key's window opens at its first request and lasts the window's
@@ -11,14 +11,11 @@ export class MemoryCounterStore implements CounterStore {
   private readonly limiters = new Map<number, RateLimiterMemory>();
 
   async hit(key: string, windowSeconds: number) {
-    const res = await this.limiter(windowSeconds).consume(key, 1);
-    return { count: res.consumedPoints, resetAtMs: Date.now() + res.msBeforeNext };
+    return countOf(await this.limiter(windowSeconds).consume(key, 1), windowSeconds);
   }
 
   async peek(key: string, windowSeconds: number) {
-    const res = await this.limiter(windowSeconds).get(key);
-    if (!res) return { count: 0, resetAtMs: Date.now() + windowSeconds * 1000 };
-    return { count: res.consumedPoints, resetAtMs: Date.now() + res.msBeforeNext };
+    return countOf(await this.limiter(windowSeconds).get(key), windowSeconds);
   }
 
   async ping(): Promise<void> {}

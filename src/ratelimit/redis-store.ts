@@ -1,6 +1,6 @@
 import { RateLimiterMemory, RateLimiterRedis } from "rate-limiter-flexible";
 import type { RedisConnection } from "../redis/connection.js";
-import type { CounterStore } from "./limiter.js";
+import { type CounterStore, countOf } from "./limiter.js";
 
 /**
  * Counters shared by every instance. Each hit is one atomic increment-with-expiry in Redis (a
@@ -14,14 +14,11 @@ export class RedisCounterStore implements CounterStore {
   constructor(private readonly redis: RedisConnection) {}
 
   async hit(key: string, windowSeconds: number) {
-    const res = await this.limiter(windowSeconds).consume(key, 1);
-    return { count: res.consumedPoints, resetAtMs: Date.now() + res.msBeforeNext };
+    return countOf(await this.limiter(windowSeconds).consume(key, 1), windowSeconds);
   }
 
   async peek(key: string, windowSeconds: number) {
-    const res = await this.limiter(windowSeconds).get(key);
-    if (!res) return { count: 0, resetAtMs: Date.now() + windowSeconds * 1000 };
-    return { count: res.consumedPoints, resetAtMs: Date.now() + res.msBeforeNext };
+    return countOf(await this.limiter(windowSeconds).get(key), windowSeconds);
   }
 
   ping(): Promise<void> {
