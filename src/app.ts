@@ -45,7 +45,7 @@ export async function buildApp(
     genReqId: () => randomUUID(),
     clientErrorHandler,
     // A URL the router cannot decode gets the one error body like any other bad input.
-    frameworkErrors: (error, request, reply) => {
+    frameworkErrors: (error, _request, reply) => {
       sendError(reply, "BAD_REQUEST", error.message);
     },
     requestIdHeader: false,
