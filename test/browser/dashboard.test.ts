@@ -153,6 +153,21 @@ describe.skipIf(!RUN_BROWSER_TESTS)("dashboard in Chromium", () => {
     await screenshot(page, "token-restored");
   });
 
+  it("keeps every digit of fields the form does not show when it saves", async () => {
+    const supply = (2n ** 256n - 1n).toString();
+    const created = await api(server.base, "/api/metadata", serviceKey, {
+      method: "POST",
+      body: `{"document":{"name":"Big","supply":${supply},"2":"b","1":"a"}}`,
+    });
+    const { id } = (await body(created)).data;
+    const page = await signedIn(DESKTOP, `/admin/tokens/${id}`);
+    await page.getByLabel("Name").fill("Big, renamed");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("heading", { name: "Big, renamed" }).waitFor();
+    const raw = await (await api(server.base, `/api/metadata/${id}`, serviceKey)).text();
+    expect(raw).toContain(`"document":{"name":"Big, renamed","supply":${supply},"2":"b","1":"a"`);
+  });
+
   it("works at phone width", async () => {
     const page = await signedIn(PHONE, "/admin/settings/keys");
     await page.getByRole("heading", { name: "API Keys" }).waitFor();

@@ -37,7 +37,10 @@ export function TokenPage(props: { id: string }) {
     setProblems([]);
     setNotice(null);
     try {
-      await api("PUT", path, { body: { document, version: record.version } });
+      // Only what the form changed is sent, as a merge patch: the service keeps every other
+      // member exactly as stored (a number beyond 2^53, key order), which a browser cannot.
+      const patch = mergePatchOf(record.document, document);
+      await api("PATCH", path, { body: { document: patch, version: record.version } });
       setNotice("Saved.");
       await load();
     } catch (e) {
@@ -127,4 +130,19 @@ function History(props: {
       )}
     </aside>
   );
+}
+
+/** The RFC 7396 merge patch that turns `before` into `after`, top-level members only. */
+function mergePatchOf(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): Record<string, unknown> {
+  const patch: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(after)) {
+    if (JSON.stringify(before[key]) !== JSON.stringify(value)) patch[key] = value;
+  }
+  for (const key of Object.keys(before)) {
+    if (!(key in after)) patch[key] = null;
+  }
+  return patch;
 }
