@@ -25,15 +25,24 @@ export interface Variant {
 
 export type WriteObject = (body: Readable, contentType: string) => Promise<string>;
 
-/** Width and height of an image as stored; a file that looks like an image but does not decode is 415. */
+/**
+ * Width and height of an image as stored; a file that looks like an image but does not decode is
+ * 415. A failure to read the stored bytes is not the file's fault and is passed on as it is.
+ */
 export async function imageDimensions(body: Readable): Promise<Dimensions> {
   const reader = sharp({ failOn: "error" });
+  let readError: Error | undefined;
+  body.once("error", (error) => {
+    readError = error;
+    reader.destroy(error);
+  });
   body.pipe(reader);
   try {
     const { width, height, pageHeight } = await reader.metadata();
     if (!width || !height) throw new Error("no dimensions");
     return { width, height: pageHeight ?? height };
   } catch {
+    if (readError) throw readError;
     throw new AppError("UNSUPPORTED_MEDIA_TYPE", "File is not a readable image");
   }
 }

@@ -5,7 +5,7 @@ import { sql } from "kysely";
 import type { MediaConfig } from "../config.js";
 import type { Db } from "../db/database.js";
 import type { MediaBlobRow, MediaRow } from "../db/schema.js";
-import { notFound } from "../errors.js";
+import { AppError, notFound } from "../errors.js";
 import { type Dimensions, imageDimensions, makeVariants, type Variant } from "./images.js";
 import { type Inspected, UploadInspector } from "./inspector.js";
 import type { MediaStore } from "./stores/store.js";
@@ -237,6 +237,15 @@ export class MediaService {
 
   private async dimensions(inspected: Inspected, key: string): Promise<Dimensions | undefined> {
     if (inspected.kind !== "image") return undefined;
+    try {
+      return await imageDimensions(await this.store.read(key));
+    } catch (error) {
+      if (error instanceof AppError) {
+        await this.store.delete(key);
+        throw error;
+      }
+    }
+    // Reading back what was just written failed (a store's passing fault): once more, then give up.
     try {
       return await imageDimensions(await this.store.read(key));
     } catch (error) {
