@@ -3,7 +3,8 @@ import { dirname } from "node:path";
 import pino from "pino";
 import type { Config } from "../config.js";
 import { openDatabase } from "../db/database.js";
-import { RedisConnection, withTimeout } from "../redis/connection.js";
+import { RedisConnection } from "../redis/connection.js";
+import { withTimeout } from "../util/timeout.js";
 import { CliError } from "./context.js";
 
 /**

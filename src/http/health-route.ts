@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
-import { withTimeout } from "../redis/connection.js";
 import type { Services } from "../services.js";
+import { withTimeout } from "../util/timeout.js";
 
 const VERSION = "0.1.0";
 

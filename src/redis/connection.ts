@@ -1,5 +1,6 @@
 import { Redis } from "ioredis";
 import type { Logger } from "pino";
+import { withTimeout } from "../util/timeout.js";
 
 /**
  * One Redis connection shared by the counters and the cache. Commands fail at once while it is
@@ -66,20 +67,4 @@ export class RedisConnection {
     this.log.info("redis is back: limits and cache are shared again");
     for (const listener of this.backListeners) listener();
   }
-}
-
-export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
-    promise.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e);
-      },
-    );
-  });
 }
